@@ -1,0 +1,1 @@
+"""Benchmarks: run them by hand (see docs/benchmarks.md); they are never part of the test suite."""

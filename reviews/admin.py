@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from reviews.models import AuditEvent, EvidenceRun, Identity, Packet, Person, ReviewCycle
+
+
+class IdentityInline(admin.TabularInline[Identity, Person]):
+    model = Identity
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin[Person]):
+    list_display = ("name", "email", "team", "manager", "role")
+    list_filter = ("team", "role")
+    search_fields = ("name", "email")
+    raw_id_fields = ("manager", "user")
+    inlines = (IdentityInline,)
+
+
+@admin.register(Identity)
+class IdentityAdmin(admin.ModelAdmin[Identity]):
+    list_display = ("kind", "value", "person", "valid_from", "valid_to")
+    list_filter = ("kind",)
+    search_fields = ("value", "person__email")
+    raw_id_fields = ("person",)
+
+
+@admin.register(ReviewCycle)
+class ReviewCycleAdmin(admin.ModelAdmin[ReviewCycle]):
+    list_display = ("name", "start", "end", "state", "release_date")
+
+
+@admin.register(EvidenceRun)
+class EvidenceRunAdmin(admin.ModelAdmin[EvidenceRun]):
+    list_display = ("id", "cycle", "status", "total", "done", "failed", "created_at", "finished_at")
+    list_filter = ("status", "cycle")
+    readonly_fields = ("total", "done", "failed", "finalize_count")
+
+
+@admin.register(Packet)
+class PacketAdmin(admin.ModelAdmin[Packet]):
+    list_display = ("person", "cycle", "version", "status", "attempts", "generated_at", "released_at")
+    list_filter = ("status", "cycle")
+    search_fields = ("person__email", "person__name")
+    readonly_fields = ("sha256", "facts", "pdf", "error", "attempts")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ("at", "actor_label", "action", "object_type", "object_id", "ip_address")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor_label", "object_id")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

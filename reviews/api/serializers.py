@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from reviews.models import EvidenceRun, Packet, ReviewCycle
+
+
+class CycleOutputSerializer(serializers.ModelSerializer[ReviewCycle]):
+    class Meta:
+        model = ReviewCycle
+        fields = ("id", "name", "start", "end", "state", "release_date")
+
+
+class CycleInputSerializer(serializers.Serializer[dict[str, object]]):
+    name = serializers.CharField(max_length=120)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    release_date = serializers.DateField(required=False, allow_null=True)
+
+
+class RunOutputSerializer(serializers.ModelSerializer[EvidenceRun]):
+    cycle = serializers.CharField(source="cycle.name")
+    progress = serializers.FloatField()
+
+    class Meta:
+        model = EvidenceRun
+        fields = ("id", "cycle", "status", "total", "done", "failed", "progress", "created_at", "finished_at")
+
+
+class PacketOutputSerializer(serializers.ModelSerializer[Packet]):
+    person = serializers.EmailField(source="person.email")
+    name = serializers.CharField(source="person.name")
+    cycle = serializers.CharField(source="cycle.name")
+
+    class Meta:
+        model = Packet
+        fields: tuple[str, ...] = (
+            "id",
+            "person",
+            "name",
+            "cycle",
+            "version",
+            "status",
+            "sha256",
+            "generated_at",
+            "released_at",
+        )
+
+
+class PacketDetailSerializer(PacketOutputSerializer):
+    class Meta(PacketOutputSerializer.Meta):
+        fields: tuple[str, ...] = (*PacketOutputSerializer.Meta.fields, "facts")

@@ -1,0 +1,133 @@
+"""The demo's people: an org chart with a head of engineering, an HR partner, and teams with managers."""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+FIRST_NAMES = (
+    "Ada",
+    "Bilal",
+    "Chen",
+    "Dara",
+    "Emeka",
+    "Freya",
+    "Goran",
+    "Hana",
+    "Ines",
+    "Jonas",
+    "Kemal",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sami",
+    "Tova",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zora",
+    "Aino",
+    "Bruno",
+    "Carmen",
+    "Dmitri",
+    "Elif",
+    "Farid",
+    "Greta",
+    "Hugo",
+    "Isla",
+    "Jun",
+    "Kira",
+    "Luca",
+    "Mira",
+    "Noor",
+    "Omar",
+    "Pia",
+    "Rafael",
+    "Sofia",
+    "Tariq",
+    "Ulla",
+    "Vera",
+    "Wiktor",
+)
+LAST_NAMES = (
+    "Abara",
+    "Bauer",
+    "Castro",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+    "Andersson",
+    "Brennan",
+    "Costa",
+    "Demir",
+)
+TEAMS = ("Payments", "Platform", "Mobile", "Data", "Growth")
+ENGINEERS_PER_TEAM = 8
+DOMAIN = "example.com"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    manager_email: str
+    team: str
+    github_login: str
+    role: str
+
+
+def demo_people(*, seed: int) -> list[DemoPerson]:
+    rng = random.Random(seed)
+    names = iter(rng.sample([f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES], 200))
+
+    def person(team: str, manager_email: str, role: str = "employee") -> DemoPerson:
+        name = next(names)
+        handle = name.lower().replace(" ", ".")
+        return DemoPerson(f"{handle}@{DOMAIN}", name, manager_email, team, handle.replace(".", "-"), role)
+
+    head = person("Engineering leadership", "")
+    people = [head, person("People", head.email, role="hr")]
+    for team in TEAMS:
+        manager = person(team, head.email)
+        people.append(manager)
+        people.extend(person(team, manager.email) for _ in range(ENGINEERS_PER_TEAM))
+    return people
+
+
+def demo_people_csv_write(*, path: Path, seed: int) -> list[DemoPerson]:
+    people = demo_people(seed=seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["email", "name", "manager_email", "team", "github_login", "role"])
+        for row in people:
+            writer.writerow([row.email, row.name, row.manager_email, row.team, row.github_login, row.role])
+    return people

@@ -1,0 +1,100 @@
+"""Progress for long commands: a bar on a terminal, a line every tenth of the way otherwise (logs, CI)."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from celery import current_app as celery_app
+
+from reviews.models import EvidenceRun, ReviewCycle
+
+
+class Stream(Protocol):
+    """What progress is drawn on: a text file or a management command's OutputWrapper."""
+
+    def write(self, text: str) -> object: ...
+    def flush(self) -> None: ...
+    def isatty(self) -> bool: ...
+
+
+class ProgressBar:
+    def __init__(self, *, total: int, label: str, stream: Stream, width: int = 30) -> None:
+        self.total, self.label, self.stream, self.width = total, label, stream, width
+        self.started = time.monotonic()
+        self.last_tenth = -1
+        self.interactive = stream.isatty()
+
+    def show(self, done: int, failed: int = 0) -> None:
+        finished = done + failed
+        share = finished / self.total if self.total else 1.0
+        elapsed = time.monotonic() - self.started
+        text = (
+            f"{self.label}: {finished}/{self.total}" + (f" ({failed} failed)" if failed else "") + f" · {elapsed:.1f}s"
+        )
+        if self.interactive:
+            filled = int(share * self.width)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {text}")
+            if finished >= self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+            return
+        tenth = int(share * 10)
+        if tenth != self.last_tenth:
+            self.last_tenth = tenth
+            self.stream.write(f"  {int(share * 100):3d}% {text}\n")
+            self.stream.flush()
+
+
+def run_wait(*, run_id: int, stream: Stream, poll_seconds: float = 0.5, timeout_seconds: float = 3600) -> EvidenceRun:
+    """Follow a run's rows until it reaches a terminal state, drawing its progress."""
+    run = EvidenceRun.objects.get(pk=run_id)
+    bar = ProgressBar(total=run.total, label=f"packets for {run.cycle.name}", stream=stream)
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        run.refresh_from_db()
+        bar.show(run.done, run.failed)
+        if run.status in EvidenceRun.TERMINAL or time.monotonic() > deadline:
+            return run
+        time.sleep(poll_seconds)
+
+
+class EagerProgress:
+    """With no broker, packets are built inside the starting call; draw progress as each build task ends."""
+
+    def __init__(self, *, stream: Stream) -> None:
+        self.stream = stream
+        self.bar: ProgressBar | None = None
+
+    def __enter__(self) -> EagerProgress:
+        from celery.signals import task_postrun
+
+        task_postrun.connect(self._on_task_end, weak=False)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from celery.signals import task_postrun
+
+        task_postrun.disconnect(self._on_task_end)
+
+    def _on_task_end(self, sender: object = None, args: tuple[object, ...] = (), **kwargs: object) -> None:
+        if getattr(sender, "name", "") != "reviews.build_packet" or not args or not isinstance(args[0], int):
+            return
+        run = EvidenceRun.objects.filter(packets__pk=args[0]).first()
+        if run is None:
+            return
+        if self.bar is None:
+            self.bar = ProgressBar(total=run.total, label=f"packets for {run.cycle.name}", stream=self.stream)
+        self.bar.show(run.done, run.failed)
+
+
+def run_start_and_follow(*, cycle: ReviewCycle, stream: Stream) -> EvidenceRun:
+    """Start a cycle's packet run and draw its progress until it ends, with or without a broker."""
+    from reviews.services.packets import evidence_run_start
+
+    with EagerProgress(stream=stream):
+        run = evidence_run_start(cycle=cycle)
+    if celery_app.conf.task_always_eager:
+        run.refresh_from_db()
+        return run
+    return run_wait(run_id=run.pk, stream=stream)

@@ -1,0 +1,211 @@
+"""The bottom layer: people and the org chart, identities, review cycles, packet runs and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Person(models.Model):
+    """An employee. The org chart is the manager link; a manager is anyone with reports."""
+
+    class Role(models.TextChoices):
+        EMPLOYEE = "employee", "Employee"
+        HR = "hr", "HR / people-ops"
+        ADMIN = "admin", "Admin / IT"
+
+    email = models.EmailField(unique=True, help_text="Work email, stored lower-case.")
+    name = models.CharField(max_length=200)
+    team = models.CharField(max_length=120, blank=True)
+    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
+    employed_from = models.DateField(null=True, blank=True)
+    employed_to = models.DateField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name", "email"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(condition=~Q(manager=F("pk")), name="person_not_own_manager"),
+            models.CheckConstraint(
+                condition=Q(employed_to__isnull=True)
+                | Q(employed_from__isnull=True)
+                | Q(employed_to__gte=F("employed_from")),
+                name="person_employment_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Identity(models.Model):
+    """One name a person goes by in a source (an email, a GitHub login, a provider user or key id)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        GITHUB_LOGIN = "github_login", "GitHub login"
+        PROVIDER_USER = "provider_user", "Provider user id"
+        API_KEY = "api_key", "API key id or name"
+        OTEL_ACCOUNT = "otel_account", "OpenTelemetry account id"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    value = models.CharField(max_length=255)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "identities"
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["kind", "value", "valid_from"], name="identity_unique_per_period"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="identity_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value} → {self.person_id}"
+
+
+class ReviewCycle(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CALIBRATION = "calibration", "Calibration"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=120, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    release_date = models.DateField(
+        null=True, blank=True, help_text="After this date managers see every report's packet, released or not."
+    )
+    timezone = models.CharField(max_length=64, default="UTC")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-start", "name"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="cycle_end_not_before_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceRun(models.Model):
+    """One generation of a cycle's packets. Progress lives here, moved with F() by the workers."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        PARTIAL = "partial", "Done with failures"
+        FAILED = "failed", "Failed"
+
+    TERMINAL: ClassVar[set[str]] = {Status.DONE, Status.PARTIAL, Status.FAILED}
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    finalize_count = models.PositiveIntegerField(
+        default=0, help_text="How many times finalize moved this run to a terminal state (must stay 1)."
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="run_done_within_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} run {self.pk} ({self.status})"
+
+    @property
+    def progress(self) -> float:
+        return (self.done + self.failed) / self.total if self.total else 1.0
+
+
+class Packet(models.Model):
+    """One version of one person's evidence packet for a cycle. Old versions stay verifiable."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RENDERING = "rendering", "Rendering"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="packets")
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="packets")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="packets")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    facts = models.JSONField(default=dict, blank=True)
+    pdf = models.FileField(upload_to="packets/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["person__name", "-version"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["person", "cycle", "version"], name="packet_version_unique"),
+            models.UniqueConstraint(fields=["run", "person"], name="packet_once_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.email} / {self.cycle.name} v{self.version}"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """The audit log is append-only: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(max_length=255, help_text="Who, kept even if the user is removed.")
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An invariant, not a workflow: a stored event is never rewritten.
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,160 @@
+"""Generating a cycle's packets: start a run, build each packet, finalize from the rows, reconcile lost work.
+
+Every function here is rerun-safe: work is claimed with a conditional UPDATE, finished work is skipped, and
+file names are deterministic, so a redelivered task (late acks) changes nothing it should not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, F, Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from evidence.selectors import evidence_facts_get
+from reviews.errors import ApplicationError
+from reviews.models import EvidenceRun, Packet, ReviewCycle
+from reviews.rendering import html_to_pdf
+from reviews.selectors import cycle_population, packet_context_get
+
+logger = logging.getLogger("tokenproof.packets")
+ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
+
+
+def evidence_run_start(*, cycle: ReviewCycle, requested_by: User | None = None) -> EvidenceRun:
+    """Create the run and one pending packet per person, then fan out after commit."""
+    from reviews.tasks import run_fan_out_rollback_unsafe
+
+    with transaction.atomic():
+        people = list(cycle_population(cycle=cycle))
+        if not people:
+            raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
+        run = EvidenceRun.objects.create(cycle=cycle, requested_by=requested_by, total=len(people))
+        versions = dict(
+            Packet.objects.filter(cycle=cycle)
+            .values("person_id")
+            .annotate(latest=Max("version"))
+            .values_list("person_id", "latest")
+        )
+        Packet.objects.bulk_create(
+            Packet(run=run, cycle=cycle, person=person, version=versions.get(person.pk, 0) + 1) for person in people
+        )
+        transaction.on_commit(lambda: run_fan_out_rollback_unsafe(run_id=run.pk))
+    return run
+
+
+def packet_build(*, packet_id: int) -> Packet.Status:
+    """Build one packet. Failures are recorded on the row and returned, never raised, so finalize always runs."""
+    packet = _packet_claim(packet_id=packet_id)
+    if packet is None:
+        return Packet.Status(Packet.objects.get(pk=packet_id).status)
+    try:
+        facts = evidence_facts_get(person=packet.person, cycle=packet.cycle)
+        pdf = packet_render_pdf(facts=facts, version=packet.version)
+    except Exception as error:  # a packet's failure must not stop the run: it is recorded and counted
+        logger.exception("packet %s failed", packet_id)
+        _packet_fail(packet_id=packet_id, reason=f"{type(error).__name__}: {error}"[:2000])
+        return Packet.Status.FAILED
+    _packet_store(packet=packet, facts=facts, pdf=pdf)
+    return Packet.Status.DONE
+
+
+def packet_render_pdf(*, facts: dict[str, object], version: int) -> bytes:
+    context = packet_context_get(facts=facts, version=version, generated_on=timezone.localdate())
+    html = render_to_string("reviews/packet.html", {"packet": context})
+    return html_to_pdf(html)
+
+
+def _packet_claim(*, packet_id: int) -> Packet | None:
+    """Take the packet for this delivery; None when it is already finished or has used up its attempts."""
+    max_attempts = settings.TOKENPROOF_MAX_TASK_ATTEMPTS
+    claimed = Packet.objects.filter(pk=packet_id, status__in=ACTIVE, attempts__lt=max_attempts).update(
+        status=Packet.Status.RENDERING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+    )
+    if claimed:
+        EvidenceRun.objects.filter(packets__pk=packet_id, status=EvidenceRun.Status.QUEUED).update(
+            status=EvidenceRun.Status.RUNNING
+        )
+        return Packet.objects.select_related("person__manager", "cycle").get(pk=packet_id)
+    # Delivered again after its last allowed attempt died with the worker: a poison message, stop here.
+    _packet_fail(packet_id=packet_id, reason=f"gave up after {max_attempts} attempts (the worker died each time)")
+    return None
+
+
+def _packet_fail(*, packet_id: int, reason: str) -> None:
+    with transaction.atomic():
+        moved = Packet.objects.filter(pk=packet_id, status__in=ACTIVE).update(status=Packet.Status.FAILED, error=reason)
+        if moved:
+            EvidenceRun.objects.filter(packets__pk=packet_id).update(failed=F("failed") + 1)
+
+
+def _packet_store(*, packet: Packet, facts: dict[str, object], pdf: bytes) -> None:
+    digest = hashlib.sha256(pdf).hexdigest()
+    file_name = f"{packet.cycle_id}/{packet.person.email}-v{packet.version}.pdf"
+    with transaction.atomic():
+        locked = Packet.objects.select_for_update().get(pk=packet.pk)
+        if locked.status != Packet.Status.RENDERING:
+            return  # another delivery finished or failed it meanwhile
+        if locked.pdf:
+            locked.pdf.delete(save=False)
+        locked.pdf.save(file_name, ContentFile(pdf), save=False)
+        locked.facts, locked.sha256, locked.error = facts, digest, ""
+        locked.status, locked.generated_at = Packet.Status.DONE, timezone.now()
+        locked.save(update_fields=["pdf", "facts", "sha256", "error", "status", "generated_at"])
+        EvidenceRun.objects.filter(pk=locked.run_id).update(done=F("done") + 1)
+
+
+def evidence_run_finalize(*, run_id: int) -> EvidenceRun:
+    """Decide the run's outcome from its packet rows. Safe to call any number of times."""
+    with transaction.atomic():
+        run = EvidenceRun.objects.select_for_update().get(pk=run_id)
+        if run.status in EvidenceRun.TERMINAL:
+            return run
+        counts = run.packets.aggregate(
+            active=Count("pk", filter=Q(status__in=ACTIVE)),
+            done=Count("pk", filter=Q(status=Packet.Status.DONE)),
+            failed=Count("pk", filter=Q(status=Packet.Status.FAILED)),
+        )
+        if counts["active"]:
+            return run  # the reconciler comes back for it
+        run.done, run.failed = counts["done"], counts["failed"]
+        if not run.failed:
+            run.status = EvidenceRun.Status.DONE
+        elif run.done:
+            run.status = EvidenceRun.Status.PARTIAL
+        else:
+            run.status = EvidenceRun.Status.FAILED
+        run.finished_at = timezone.now()
+        run.finalize_count = F("finalize_count") + 1
+        run.save(update_fields=["done", "failed", "status", "finished_at", "finalize_count"])
+    run.refresh_from_db()
+    return run
+
+
+def evidence_runs_reconcile() -> list[int]:
+    """Finish runs whose chord was lost: re-send stale packets, finalize runs whose packets are all settled.
+
+    Returns the ids of packets sent again.
+    """
+    from reviews.tasks import build_packet, finalize_run
+
+    stale_before = timezone.now() - timedelta(seconds=settings.TOKENPROOF_STALE_RENDER_SECONDS)
+    resent: list[int] = []
+    for run in EvidenceRun.objects.exclude(status__in=EvidenceRun.TERMINAL):
+        stale = run.packets.filter(
+            Q(status=Packet.Status.RENDERING, claimed_at__lt=stale_before)
+            | Q(status=Packet.Status.PENDING, run__created_at__lt=stale_before)
+        ).values_list("pk", flat=True)
+        for packet_id in stale:
+            build_packet.delay(packet_id)
+            resent.append(packet_id)
+        if not run.packets.filter(status__in=ACTIVE).exists():
+            finalize_run.delay(run.pk)
+    return resent

@@ -1,0 +1,37 @@
+"""Celery tasks for packets: thin, ids only, stable names. The work is in reviews.services.packets."""
+
+from __future__ import annotations
+
+from celery import chord, shared_task
+
+from reviews.models import Packet
+
+
+@shared_task(name="reviews.build_packet", acks_late=True, ignore_result=False)
+def build_packet(packet_id: int) -> str:
+    from reviews.services.packets import packet_build
+
+    return str(packet_build(packet_id=packet_id))
+
+
+@shared_task(name="reviews.finalize_run", acks_late=True)
+def finalize_run(run_id: int) -> str:
+    from reviews.services.packets import evidence_run_finalize
+
+    return str(evidence_run_finalize(run_id=run_id).status)
+
+
+@shared_task(name="reviews.reconcile_runs")
+def reconcile_runs() -> int:
+    from reviews.services.packets import evidence_runs_reconcile
+
+    return len(evidence_runs_reconcile())
+
+
+def run_fan_out_rollback_unsafe(*, run_id: int) -> None:
+    """Send the chord: one build per packet, then finalize, which reads the rows rather than the results.
+
+    Call it only after the run's rows are committed (evidence_run_start does, from on_commit).
+    """
+    packet_ids = list(Packet.objects.filter(run_id=run_id).order_by("person__name").values_list("pk", flat=True))
+    chord(build_packet.si(packet_id) for packet_id in packet_ids)(finalize_run.si(run_id))

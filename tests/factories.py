@@ -1,0 +1,60 @@
+"""factory_boy factories for the core domain, behind typed make_* helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from factory.declarations import SelfAttribute, Sequence, SubFactory
+from factory.django import DjangoModelFactory
+
+from reviews.models import Person, ReviewCycle
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = Sequence(lambda n: f"user{n}@example.com")
+    email = SelfAttribute("username")
+
+
+class PersonFactory(DjangoModelFactory[Person]):
+    class Meta:
+        model = Person
+
+    email = Sequence(lambda n: f"person{n}@example.com")
+    name = Sequence(lambda n: f"Person {n}")
+    team = "Platform"
+    role = Person.Role.EMPLOYEE
+    user = SubFactory(UserFactory, username=SelfAttribute("..email"))
+
+
+class CycleFactory(DjangoModelFactory[ReviewCycle]):
+    class Meta:
+        model = ReviewCycle
+
+    name = Sequence(lambda n: f"2026-H{n}")
+    start = date(2026, 1, 1)
+    end = date(2026, 6, 30)
+
+
+def make_person(**fields: Any) -> Person:
+    return cast(Person, PersonFactory(**fields))
+
+
+def make_cycle(**fields: Any) -> ReviewCycle:
+    return cast(ReviewCycle, CycleFactory(**fields))
+
+
+def org_chart() -> dict[str, Person]:
+    """head → manager → (alice, bob); hr beside them. Returns the people by short name."""
+    head = make_person(name="Head", email="head@example.com")
+    manager = make_person(name="Manager", email="manager@example.com", manager=head)
+    alice = make_person(name="Alice", email="alice@example.com", manager=manager, team="Payments")
+    bob = make_person(name="Bob", email="bob@example.com", manager=manager, team="Payments")
+    hr = make_person(name="Harriet", email="hr@example.com", role=Person.Role.HR, manager=head)
+    return {"head": head, "manager": manager, "alice": alice, "bob": bob, "hr": hr}

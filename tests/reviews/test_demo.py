@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from pytest_django import Settings as SettingsWrapper
+
+from reviews.demo.company import demo_people
+from reviews.models import Person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_demo_company_is_deterministic_from_its_seed() -> None:
+    assert demo_people(seed=7) == demo_people(seed=7)
+    assert demo_people(seed=7) != demo_people(seed=8)
+
+
+def test_demo_writes_a_packet_per_person_and_a_summary(settings: SettingsWrapper, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path / "var"
+    settings.OUTPUT_DIR = tmp_path / "out"
+    out = io.StringIO()
+
+    call_command("demo", stdout=out)
+
+    people = Person.objects.count()
+    assert people >= 40
+    assert Person.objects.values("team").distinct().count() >= 4
+    assert Person.objects.filter(role=Person.Role.HR).exists()
+    assert Person.objects.filter(reports__isnull=False).distinct().count() >= 4
+    cycle_dir = tmp_path / "out" / "2026-H2"
+    assert len(list(cycle_dir.glob("*.pdf"))) == people
+    with (cycle_dir / "summary.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["name"] for row in rows] == sorted(row["name"] for row in rows)
+    assert {row["status"] for row in rows} == {"done"}
+    assert "make serve" in out.getvalue()
