@@ -2,6 +2,42 @@
 
 from __future__ import annotations
 
-from evidence.models.usage import ToolReportedCommit
+from evidence.models.activity import (
+    AttributionRule,
+    Commit,
+    CommitAttribution,
+    Issue,
+    PullRequest,
+    Repository,
+    Review,
+)
+from evidence.models.links import WorkLink
+from evidence.models.usage import (
+    ImportBatch,
+    PriceEntry,
+    RawRecord,
+    SourceActor,
+    ToolOutcomeFact,
+    ToolReportedCommit,
+    UsageFact,
+    UsageSession,
+)
 
-__all__ = ["ToolReportedCommit"]
+__all__ = [
+    "AttributionRule",
+    "Commit",
+    "CommitAttribution",
+    "ImportBatch",
+    "Issue",
+    "PriceEntry",
+    "PullRequest",
+    "RawRecord",
+    "Repository",
+    "Review",
+    "SourceActor",
+    "ToolOutcomeFact",
+    "ToolReportedCommit",
+    "UsageFact",
+    "UsageSession",
+    "WorkLink",
+]

@@ -1,0 +1,236 @@
+"""Repository activity: repositories, commits, pull requests, reviews, issues, and AI attribution of commits."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import Q
+
+from reviews.models import Person
+
+
+class Repository(models.Model):
+    class Host(models.TextChoices):
+        GITHUB = "github", "GitHub (or GitHub Enterprise)"
+        LOCAL = "local", "Local git repository"
+
+    host = models.CharField(max_length=16, choices=Host.choices)
+    full_name = models.CharField(max_length=255, help_text="owner/name on GitHub; the folder name for local git")
+    base_url = models.CharField(max_length=255, blank=True, help_text="the API base URL for GitHub Enterprise")
+    local_path = models.CharField(max_length=1024, blank=True)
+    default_branch = models.CharField(max_length=255, blank=True)
+    sync_state = models.JSONField(
+        default=dict, blank=True, help_text="per-resource cursors and ETags so an interrupted sync resumes"
+    )
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "repositories"
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["host", "full_name"], name="repository_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Commit(models.Model):
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="commits")
+    sha = models.CharField(max_length=40)
+    parents = models.JSONField(default=list, blank=True)
+    author_name = models.CharField(max_length=255)
+    author_email = models.CharField(max_length=255, blank=True)
+    author_login = models.CharField(max_length=255, blank=True)
+    committer_name = models.CharField(max_length=255, blank=True)
+    committer_email = models.CharField(max_length=255, blank=True)
+    authored_at = models.DateTimeField()
+    committed_at = models.DateTimeField()
+    subject = models.CharField(max_length=1000)
+    trailers = models.JSONField(
+        default=list, blank=True, help_text="[[key, value], …] from the message's trailer block"
+    )
+    additions = models.PositiveIntegerField(default=0)
+    deletions = models.PositiveIntegerField(default=0)
+    files_changed = models.PositiveIntegerField(default=0)
+    touches_tests = models.BooleanField(default=False)
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commits",
+        help_text="the human credited: the author, or for agent-authored work the human who started it",
+    )
+    reverts = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reverted_by",
+        help_text="the commit this one reverts",
+    )
+    lines_surviving = models.PositiveIntegerField(
+        null=True, blank=True, help_text="added lines still present at the last durability measurement (git blame)"
+    )
+    survival_measured_at = models.DateTimeField(null=True, blank=True)
+    follow_up_fix_lines = models.PositiveIntegerField(
+        null=True, blank=True, help_text="added lines changed again within 21 days"
+    )
+    is_present = models.BooleanField(default=True, help_text="false once the commit left the history (force-push)")
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["repository", "sha"], name="commit_unique"),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["person", "committed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.repository}@{self.sha[:10]}"
+
+
+class PullRequest(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        MERGED = "merged", "Merged"
+        CLOSED = "closed", "Closed unmerged"
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="pull_requests")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=1000)
+    body_markers = models.JSONField(
+        default=list, blank=True, help_text="AI markers found in the body (e.g. 'Generated with Claude Code')"
+    )
+    author_login = models.CharField(max_length=255)
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pull_requests",
+        help_text="the human credited: the opener, or for an agent's PR the human who started it",
+    )
+    state = models.CharField(max_length=16, choices=State.choices)
+    created_at = models.DateTimeField()
+    merged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    additions = models.PositiveIntegerField(default=0)
+    deletions = models.PositiveIntegerField(default=0)
+    changed_files = models.PositiveIntegerField(default=0)
+    touches_tests = models.BooleanField(default=False)
+    labels = models.JSONField(default=list, blank=True)
+    linked_issue_numbers = models.JSONField(default=list, blank=True, help_text="issues closed via 'fixes #n'")
+    commits = models.ManyToManyField(Commit, blank=True, related_name="pull_requests")
+    reverts = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reverted_by",
+        help_text="the pull request this one reverts",
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["repository", "number"], name="pull_request_unique"),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["person", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.repository}#{self.number}"
+
+
+class Review(models.Model):
+    class State(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        COMMENTED = "commented", "Commented"
+        DISMISSED = "dismissed", "Dismissed"
+
+    pull_request = models.ForeignKey(PullRequest, on_delete=models.CASCADE, related_name="reviews")
+    external_id = models.CharField(max_length=64)
+    reviewer_login = models.CharField(max_length=255)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews_given")
+    state = models.CharField(max_length=24, choices=State.choices)
+    submitted_at = models.DateTimeField()
+    comment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["pull_request", "external_id"], name="review_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pull_request} review by {self.reviewer_login}"
+
+
+class Issue(models.Model):
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="issues")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=1000)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        PullRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_issues"
+    )
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["repository", "number"], name="issue_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository} issue #{self.number}"
+
+
+class AttributionRule(models.Model):
+    """One rung of the attribution ladder, as data an admin can extend. Strongest kinds first."""
+
+    class Kind(models.TextChoices):
+        TOOL_SHA = "tool_sha", "SHA reported by a tool"
+        AGENT_IDENTITY = "agent_identity", "Agent as author or committer"
+        COAUTHOR_TRAILER = "coauthor_trailer", "Co-author trailer"
+        SESSION_TRAILER = "session_trailer", "Session trailer"
+        SUBJECT_PREFIX = "subject_prefix", "Subject prefix"
+        PR_MARKER = "pr_marker", "Pull request label or body marker"
+
+    name = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    pattern = models.CharField(max_length=500, help_text="a case-insensitive regular expression")
+    tool = models.CharField(max_length=40)
+    confidence = models.FloatField()
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(condition=Q(confidence__gte=0, confidence__lte=1), name="rule_confidence_0_to_1"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitAttribution(models.Model):
+    """A rule that matched a commit. A commit with no attribution is *unknown*, never *human*."""
+
+    commit = models.ForeignKey(Commit, on_delete=models.CASCADE, related_name="attributions")
+    rule = models.ForeignKey(AttributionRule, null=True, blank=True, on_delete=models.SET_NULL)
+    rule_name = models.CharField(max_length=80, help_text="kept if the rule is later removed")
+    kind = models.CharField(max_length=24, choices=AttributionRule.Kind.choices)
+    tool = models.CharField(max_length=40)
+    confidence = models.FloatField()
+    ai_lines = models.PositiveIntegerField(
+        null=True, blank=True, help_text="AI-written lines when the tool reports them"
+    )
+    evidence = models.CharField(max_length=500, blank=True, help_text="what matched, e.g. the trailer line")
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["commit", "rule_name"], name="commit_attribution_unique"),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=1), name="attribution_confidence_0_to_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commit} ← {self.rule_name}"
