@@ -23,6 +23,7 @@ urlpatterns = [
     path("packets/<int:packet_id>/pdf/", views.packet_download, name="packet-download"),
     path("packets/<int:packet_id>/release/", views.packet_release_view, name="packet-release"),
     path("api/", include("reviews.api.urls")),
+    path("api/evidence/", include("evidence.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+"""Admin for the data side, one module per area."""
+
+from __future__ import annotations
+
+from evidence.admin import activity, usage
+
+__all__ = ["activity", "usage"]

@@ -1,0 +1,3 @@
+"""Admin: activity."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Admin: usage."""
+
+from __future__ import annotations

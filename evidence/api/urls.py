@@ -1,0 +1,7 @@
+"""The data side's API, mounted at /api/evidence/; each area adds its own module's urlpatterns."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

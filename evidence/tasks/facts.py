@@ -1,0 +1,3 @@
+"""Celery tasks: facts (thin, ids only, stable names)."""
+
+from __future__ import annotations
