@@ -2,23 +2,81 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from evidence.facts.activity import Activity, Window, activity_load
+from evidence.facts.caveats import NO_RANKING_CAVEAT, caveats_section
+from evidence.facts.coverage import coverage_section, unresolved_identities
+from evidence.facts.flags import flags_section
+from evidence.facts.highlights import highlights_section
+from evidence.facts.involvement import Involvement, involvement_find
+from evidence.facts.outcomes import outcome_groups, reviews_of_ai_prs
+from evidence.facts.patterns import patterns_section
+from evidence.facts.usage import coding_cost_usd, cost_band, cost_per_merged_ai_pr, team_figures, usage_section
+from evidence.models import EvidenceFacts
 from reviews.models import Person, ReviewCycle
 
 EVIDENCE_SCHEMA = "tokenproof.evidence/1"
-NO_RANKING_CAVEAT = (
-    "No one is ranked by token volume or cost: token and cost figures appear only as context in a person's own packet."
-)
+
+__all__ = [
+    "EVIDENCE_SCHEMA",
+    "NO_RANKING_CAVEAT",
+    "PersonEvidence",
+    "empty_outcome",
+    "evidence_facts_get",
+    "evidence_facts_stored_get",
+    "person_evidence_get",
+    "previous_cycle_get",
+]
+
+
+@dataclass(frozen=True)
+class PersonEvidence:
+    """The facts JSON with what it was computed from, for the build service to store links beside it."""
+
+    facts: dict[str, Any]
+    activity: Activity
+    involvement: Involvement
 
 
 def evidence_facts_get(*, person: Person, cycle: ReviewCycle) -> dict[str, Any]:
     """The facts JSON for one person and cycle: the one source packets, pages, API and exports are built from.
 
-    This skeleton has the final shape (docs/evidence-schema.md) with empty figures; the evidence engine fills it.
+    Computed from the canonical rows on every call with a bounded number of queries (about 35, however much data
+    the person has); the shape is documented in docs/evidence-schema.md and docs/evidence-schema.json.
     """
+    return person_evidence_get(person=person, cycle=cycle).facts
+
+
+def evidence_facts_stored_get(*, person: Person, cycle: ReviewCycle) -> dict[str, Any] | None:
+    """The facts as the last build stored them (with team bands settled across the cycle), or None."""
+    stored = EvidenceFacts.objects.filter(person=person, cycle=cycle).values_list("facts", flat=True).first()
+    return dict(stored) if stored is not None else None
+
+
+def previous_cycle_get(*, cycle: ReviewCycle) -> ReviewCycle | None:
+    return ReviewCycle.objects.filter(end__lt=cycle.start).order_by("-end", "-pk").first()
+
+
+def person_evidence_get(*, person: Person, cycle: ReviewCycle) -> PersonEvidence:
+    window = Window(start=cycle.start, end=cycle.end)
+    activity = activity_load(person=person, window=window)
+    involvement = involvement_find(activity)
+    outcomes = outcome_groups(activity=activity, involvement=involvement)
+    previous = previous_cycle_get(cycle=cycle)
+    previous_outcomes = None
+    if previous is not None:
+        previous_activity = activity_load(person=person, window=Window(start=previous.start, end=previous.end))
+        previous_outcomes = outcome_groups(activity=previous_activity, involvement=involvement_find(previous_activity))
+    usage = usage_section(activity=activity, involvement=involvement)
+    team_size, teammates = team_figures(person=person, cycle=cycle)
+    own_cost = cost_per_merged_ai_pr(
+        cost_usd=coding_cost_usd(activity), merged_ai_prs=outcomes["ai_assisted"]["prs_merged"]
+    )
+    usage["cost_per_merged_ai_pr"] = cost_band(own_usd=own_cost, team_size=team_size, teammates_usd=teammates)
     manager = person.manager
-    return {
+    facts: dict[str, Any] = {
         "schema": EVIDENCE_SCHEMA,
         "person": {
             "email": person.email,
@@ -26,35 +84,44 @@ def evidence_facts_get(*, person: Person, cycle: ReviewCycle) -> dict[str, Any]:
             "team": person.team,
             "manager": {"email": manager.email, "name": manager.name} if manager else None,
         },
-        "cycle": {"name": cycle.name, "start": cycle.start.isoformat(), "end": cycle.end.isoformat(), "previous": None},
-        "usage": {
-            "tools": [],
-            "models": [],
-            "active_days": 0,
-            "sessions": 0,
-            "tokens": {"input_uncached": 0, "cache_read": 0, "cache_write": 0, "output": 0},
-            "cost_usd": None,
-            "cache_read_share": None,
-            "acceptance": {"accepted": 0, "rejected": 0, "rate": None},
-            "cost_per_merged_ai_pr": {"usd": None, "team_band": None, "band_note": "no AI-assisted PR merged"},
-            "daily": [],
+        "cycle": {
+            "name": cycle.name,
+            "start": cycle.start.isoformat(),
+            "end": cycle.end.isoformat(),
+            "previous": (
+                {"name": previous.name, "start": previous.start.isoformat(), "end": previous.end.isoformat()}
+                if previous
+                else None
+            ),
         },
-        "work": {"commits": 0, "pull_requests": 0, "reviews_given": 0, "repositories": []},
+        "usage": usage,
+        "work": {
+            "commits": len(activity.commits),
+            "pull_requests": len(activity.pull_requests),
+            "reviews_given": len(activity.reviews_given),
+            "repositories": sorted(
+                {commit.repository.full_name for commit in activity.commits}
+                | {pull_request.repository.full_name for pull_request in activity.pull_requests}
+            ),
+        },
         "outcomes": {
-            "ai_assisted": empty_outcome(),
-            "other": empty_outcome(),
-            "previous_cycle": None,
-            "reviews_of_ai_prs": 0,
+            **outcomes,
+            "previous_cycle": previous_outcomes,
+            "reviews_of_ai_prs": reviews_of_ai_prs(activity.reviews_given),
         },
-        "patterns": [],
-        "flags": [],
-        "coverage": {"sources": [], "usage_linked_share": None, "unresolved_identities": 0},
-        "highlights": [],
-        "caveats": [{"applies_to": "general", "text": NO_RANKING_CAVEAT}],
+        "patterns": patterns_section(activity=activity),
+        "flags": flags_section(activity=activity),
+        "coverage": coverage_section(
+            activity=activity, involvement=involvement, unresolved=unresolved_identities(window=window)
+        ),
+        "highlights": highlights_section(activity=activity, involvement=involvement),
     }
+    facts["caveats"] = caveats_section(facts=facts)
+    return PersonEvidence(facts=facts, activity=activity, involvement=involvement)
 
 
 def empty_outcome() -> dict[str, Any]:
+    """An outcome with no work in it: the shape every OUTCOME in the facts has (docs/evidence-schema.md)."""
     return {
         "commits": 0,
         "prs_opened": 0,

@@ -11,6 +11,7 @@ from evidence.models.activity import (
     Repository,
     Review,
 )
+from evidence.models.facts import EvidenceFacts, FactsBuild
 from evidence.models.links import WorkLink
 from evidence.models.usage import (
     ImportBatch,
@@ -27,6 +28,8 @@ __all__ = [
     "AttributionRule",
     "Commit",
     "CommitAttribution",
+    "EvidenceFacts",
+    "FactsBuild",
     "ImportBatch",
     "Issue",
     "PriceEntry",

@@ -1,0 +1,60 @@
+"""How much of the picture the data covers: sources and their date ranges, linked usage, unresolved identities."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from evidence.facts.activity import Activity, Window
+from evidence.facts.involvement import Involvement, is_coding_tool
+from evidence.facts.usage import fact_tokens
+from evidence.models import Repository, SourceActor, UsageFact
+
+
+def unresolved_identities(*, window: Window) -> int:
+    """Source actors nobody has mapped yet that have usage in the window: their usage is in nobody's packet."""
+    with_usage = UsageFact.objects.filter(day__gte=window.start, day__lte=window.end).values("actor_id")
+    return SourceActor.objects.filter(owner=SourceActor.Owner.UNRESOLVED, pk__in=with_usage).count()
+
+
+def coverage_section(*, activity: Activity, involvement: Involvement, unresolved: int) -> dict[str, Any]:
+    days: dict[str, list[date]] = defaultdict(list)
+    records: dict[str, int] = defaultdict(int)
+
+    def seen(source: str, day: date) -> None:
+        days[source].append(day)
+        records[source] += 1
+
+    for fact in activity.usage_facts:
+        seen(fact.source, fact.day)
+    for outcome in activity.outcome_facts:
+        seen(outcome.source, outcome.day)
+    for session in activity.sessions:
+        seen(session.source, session.started_at.date())
+    for commit in activity.commits:
+        seen(_activity_source(commit.repository), commit.committed_at.date())
+    for pull_request in activity.pull_requests:
+        seen(_activity_source(pull_request.repository), pull_request.created_at.date())
+    for review in activity.reviews_given:
+        seen("github", review.submitted_at.date())
+    coding = [fact for fact in activity.usage_facts if is_coding_tool(fact.tool)]
+    coding_total = sum(fact_tokens(fact) for fact in coding)
+    linked = sum(fact_tokens(fact) for fact in coding if fact.day in involvement.linked_days)
+    return {
+        "sources": [
+            {
+                "source": source,
+                "first_day": min(days[source]).isoformat(),
+                "last_day": max(days[source]).isoformat(),
+                "records": records[source],
+            }
+            for source in sorted(days)
+        ],
+        "usage_linked_share": round(linked / coding_total, 4) if coding_total else None,
+        "unresolved_identities": unresolved,
+    }
+
+
+def _activity_source(repository: Repository) -> str:
+    return "local-git" if repository.host == Repository.Host.LOCAL else "github"

@@ -1,0 +1,119 @@
+"""The person's strongest AI-assisted contributions by outcome: merged, not reverted, lasting. At most three.
+
+The employee may pick others later (annotations); these are only the default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evidence.facts.activity import Activity
+from evidence.facts.involvement import Involvement, Link
+from evidence.facts.outcomes import commit_reverted
+from evidence.models import Commit, PullRequest, Repository
+
+MAX_HIGHLIGHTS = 3
+
+
+def highlights_section(*, activity: Activity, involvement: Involvement) -> list[dict[str, Any]]:
+    candidates: list[tuple[tuple[int, float, int], dict[str, Any]]] = []
+    in_prs: set[int] = set()
+    own = {commit.pk: commit for commit in activity.commits}
+    for pull_request in activity.pull_requests:
+        link = involvement.strongest_for_pr(pull_request)
+        if link is None or pull_request.state != PullRequest.State.MERGED:
+            continue
+        commits = list(pull_request.commits.all())
+        in_prs.update(commit.pk for commit in commits)
+        reverted = any(commit_reverted(own[commit.pk]) for commit in commits if commit.pk in own)
+        survival = _survival([own[commit.pk] for commit in commits if commit.pk in own])
+        item = _item(
+            kind="pull_request",
+            repository=pull_request.repository,
+            ref=f"#{pull_request.number}",
+            title=pull_request.title,
+            url=_pr_url(pull_request),
+            link=link,
+            merged=True,
+            survival=survival,
+            reverted=reverted,
+            context=_context(
+                lines=pull_request.additions + pull_request.deletions, survival=survival, reverted=reverted
+            ),
+        )
+        candidates.append(((0 if reverted else 1, survival or 0.0, pull_request.additions), item))
+    for commit in activity.commits:
+        link = involvement.strongest_for_commit(commit)
+        if link is None or commit.pk in in_prs:
+            continue
+        reverted = commit_reverted(commit)
+        survival = _survival([commit])
+        item = _item(
+            kind="commit",
+            repository=commit.repository,
+            ref=commit.sha[:10],
+            title=commit.subject,
+            url=None,
+            link=link,
+            merged=None,
+            survival=survival,
+            reverted=reverted,
+            context=_context(lines=commit.additions + commit.deletions, survival=survival, reverted=reverted),
+        )
+        candidates.append(((0 if reverted else 1, survival or 0.0, commit.additions), item))
+    # reverted work is never a highlight; the strongest outcome first, ties in time order (the sort is stable)
+    lasting = [pair for pair in candidates if pair[1]["outcome"]["reverted"] is False]
+    lasting.sort(key=lambda pair: pair[0], reverse=True)
+    return [item for _key, item in lasting[:MAX_HIGHLIGHTS]]
+
+
+def _item(
+    *,
+    kind: str,
+    repository: Repository,
+    ref: str,
+    title: str,
+    url: str | None,
+    link: Link,
+    merged: bool | None,
+    survival: float | None,
+    reverted: bool,
+    context: str,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "repository": repository.full_name,
+        "ref": ref,
+        "title": title,
+        "url": url,
+        "ai": {"tools": list(link.tools), "reason": link.reason, "confidence": link.confidence},
+        "outcome": {"merged": merged, "survival_share": survival, "reverted": reverted},
+        "context": context,
+    }
+
+
+def _survival(commits: list[Commit]) -> float | None:
+    measured = [commit for commit in commits if commit.lines_surviving is not None]
+    added = sum(commit.additions for commit in measured)
+    if not added:
+        return None
+    return round(min(sum(commit.lines_surviving or 0 for commit in measured), added) / added, 4)
+
+
+def _context(*, lines: int, survival: float | None, reverted: bool) -> str:
+    durability = (
+        "reverted within 30 days"
+        if reverted
+        else "survival not measured yet"
+        if survival is None
+        else f"{survival:.0%} of its added lines still present at the last measurement"
+    )
+    return f"{lines} lines changed; {durability}."
+
+
+def _pr_url(pull_request: PullRequest) -> str | None:
+    repository = pull_request.repository
+    if repository.host != Repository.Host.GITHUB:
+        return None
+    web = "https://github.com" if not repository.base_url else repository.base_url.split("/api/")[0]
+    return f"{web}/{repository.full_name}/pull/{pull_request.number}"

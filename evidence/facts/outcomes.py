@@ -1,0 +1,136 @@
+"""What came of the work: AI-assisted work against the same person's other work, and against their last cycle.
+
+Never against other people: heavy AI users were often strong before (selection bias), so the only fair baseline
+is the person's own work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from statistics import median
+from typing import Any
+
+from evidence.facts.activity import Activity
+from evidence.facts.involvement import Involvement
+from evidence.models import Commit, PullRequest, Review
+
+REVERT_WINDOW = timedelta(days=30)
+
+
+def outcome_groups(*, activity: Activity, involvement: Involvement) -> dict[str, dict[str, Any]]:
+    """`ai_assisted` and `other` for one window. `other` means no AI signal was found: unknown, not proven human."""
+    return {
+        "ai_assisted": _outcome(activity=activity, involvement=involvement, assisted=True),
+        "other": _outcome(activity=activity, involvement=involvement, assisted=False),
+    }
+
+
+def reviews_of_ai_prs(reviews_given: Sequence[Review]) -> int:
+    """Reviews the person gave on other people's AI-assisted PRs: reviewing AI code is real work."""
+    return sum(1 for review in reviews_given if review_is_of_ai_pr(review))
+
+
+def review_is_of_ai_pr(review: Review) -> bool:
+    return bool(getattr(review, "pull_request_ai_assisted", False) or review.pull_request.body_markers)
+
+
+def commit_reverted(commit: Commit) -> bool:
+    """Reverted within 30 days, by a revert commit or by reverting a PR the commit landed in."""
+    for revert in commit.reverted_by.all():
+        if revert.committed_at - commit.committed_at <= REVERT_WINDOW:
+            return True
+    for pull_request in commit.pull_requests.all():
+        if pull_request.merged_at is None:
+            continue
+        for revert_pr in pull_request.reverted_by.all():
+            if revert_pr.created_at - pull_request.merged_at <= REVERT_WINDOW:
+                return True
+    return False
+
+
+def pr_lines(pull_request: PullRequest) -> int:
+    return pull_request.additions + pull_request.deletions
+
+
+def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) -> dict[str, Any]:
+    window = activity.window
+    commits = [commit for commit in activity.commits if involvement.commit_assisted(commit) is assisted]
+    prs = [pr for pr in activity.pull_requests if involvement.pr_assisted(pr) is assisted]
+    opened = [pr for pr in prs if window.holds(pr.created_at)]
+    merged = [pr for pr in prs if pr.state == PullRequest.State.MERGED and window.holds(pr.merged_at)]
+    decided = [pr for pr in opened if pr.state in (PullRequest.State.MERGED, PullRequest.State.CLOSED)]
+    measured = [commit for commit in commits if commit.lines_surviving is not None]
+    measured_added = sum(commit.additions for commit in measured)
+    lines_surviving = sum(commit.lines_surviving or 0 for commit in measured)
+    hours_to_merge = [
+        (pr.merged_at - pr.created_at).total_seconds() / 3600 for pr in merged if pr.merged_at is not None
+    ]
+    closed_issues = {
+        issue.pk
+        for pr in merged
+        for issue in pr.closed_issues.all()
+        if issue.closed_at is None or window.holds(issue.closed_at)
+    }
+    return {
+        "commits": len(commits),
+        "prs_opened": len(opened),
+        "prs_merged": len(merged),
+        "merge_rate": _share(sum(1 for pr in decided if pr.state == PullRequest.State.MERGED), len(decided)),
+        "median_hours_to_merge": round(median(hours_to_merge), 1) if hours_to_merge else None,
+        "review_rounds_per_pr": (
+            round(sum(_changes_requested(pr) for pr in opened) / len(opened), 2) if opened else None
+        ),
+        "median_pr_lines": round(median(pr_lines(pr) for pr in opened)) if opened else None,
+        "lines_added": sum(commit.additions for commit in commits),
+        "lines_surviving": lines_surviving,
+        "survival_share": _share(min(lines_surviving, measured_added), measured_added),
+        "reverted": sum(1 for commit in commits if commit_reverted(commit)),
+        "follow_up_fix_lines": sum(commit.follow_up_fix_lines or 0 for commit in commits),
+        "tests_touched": sum(1 for commit in commits if commit.touches_tests),
+        "issues_closed": len(closed_issues),
+        "refactor_lines_deleted": sum(
+            commit.deletions
+            for commit in commits
+            if commit.deletions and commit.deletions >= commit.additions and commit.reverts_id is None
+        ),
+        "confidence": _confidence(commits=commits, prs=prs, involvement=involvement, assisted=assisted),
+        "provenance": {
+            "commits_with_survival_measured": len(measured),
+            "survival_measured_at": _latest_iso(commit.survival_measured_at for commit in measured),
+        },
+    }
+
+
+def _confidence(
+    *, commits: list[Commit], prs: list[PullRequest], involvement: Involvement, assisted: bool
+) -> dict[str, Any]:
+    """How sure the split is. AI-assisted work found only by timing is a weak claim, and says so."""
+    if not assisted:
+        return {"level": "medium", "basis": "no AI signal found; a missing trailer means unknown, not human"}
+    direct_commits = sum(1 for commit in commits if (link := involvement.strongest_for_commit(commit)) and link.direct)
+    direct_prs = sum(1 for pr in prs if (link := involvement.strongest_for_pr(pr)) and link.direct)
+    items, direct = len(commits) + len(prs), direct_commits + direct_prs
+    share = direct / items if items else 0.0
+    level = "high" if items and share >= 0.8 else "medium" if share >= 0.5 else "low"
+    return {
+        "level": level,
+        "basis": "direct links (tool-reported SHA, session, trailer or marker) versus timing alone",
+        "direct_commits": direct_commits,
+        "temporal_commits": len(commits) - direct_commits,
+        "direct_prs": direct_prs,
+        "temporal_prs": len(prs) - direct_prs,
+    }
+
+
+def _changes_requested(pull_request: PullRequest) -> int:
+    return sum(1 for review in pull_request.reviews.all() if review.state == Review.State.CHANGES_REQUESTED)
+
+
+def _latest_iso(moments: Iterable[datetime | None]) -> str | None:
+    latest = max((moment for moment in moments if moment is not None), default=None)
+    return latest.isoformat() if latest else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None

@@ -1,0 +1,135 @@
+"""Building and storing evidence facts: one person, or a whole cycle fanned out in chunks with progress in rows.
+
+Everything here is rerun-safe. A person's snapshot is one row per person and cycle, replaced on rebuild; a chunk
+delivered twice rebuilds the same rows; finalize counts from the rows and settles team bands once all are built.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from evidence.facts.usage import cost_band
+from evidence.models import EvidenceFacts, FactsBuild
+from evidence.selectors import person_evidence_get
+from evidence.services.linking import work_links_store
+from reviews.errors import ApplicationError
+from reviews.models import Person, ReviewCycle
+
+logger = logging.getLogger("tokenproof.evidence")
+DEFAULT_CHUNK_SIZE = 100
+
+
+def evidence_build(*, person: Person, cycle: ReviewCycle, build: FactsBuild | None = None) -> EvidenceFacts:
+    """Link the person's usage to their work, compute the facts and store both. Idempotent."""
+    evidence = person_evidence_get(person=person, cycle=cycle)
+    with transaction.atomic():
+        work_links_store(person=person, activity=evidence.activity, involvement=evidence.involvement)
+        stored, _created = EvidenceFacts.objects.update_or_create(
+            person=person,
+            cycle=cycle,
+            defaults={
+                "facts": evidence.facts,
+                "team": person.team,
+                "build": build,
+                "cost_per_merged_ai_pr_usd": evidence.facts["usage"]["cost_per_merged_ai_pr"]["usd"],
+                "built_at": timezone.now(),
+            },
+        )
+    return stored
+
+
+def facts_build_start(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE) -> FactsBuild:
+    """Create the build row and fan out one task per chunk of people after commit; finalize runs after them."""
+    from evidence.tasks.facts import fan_out_rollback_unsafe
+
+    if chunk_size < 1:
+        raise ApplicationError(f"Chunk size must be at least 1, not {chunk_size}.")
+    with transaction.atomic():
+        people = population_ids(cycle=cycle)
+        if not people:
+            raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
+        build = FactsBuild.objects.create(cycle=cycle, total=len(people), chunk_size=chunk_size)
+        transaction.on_commit(lambda: fan_out_rollback_unsafe(build_id=build.pk))
+    return build
+
+
+def population_ids(*, cycle: ReviewCycle) -> list[int]:
+    """Everyone employed for at least one day of the cycle, in id order (never by any usage figure)."""
+    employed = (Q(employed_from__isnull=True) | Q(employed_from__lte=cycle.end)) & (
+        Q(employed_to__isnull=True) | Q(employed_to__gte=cycle.start)
+    )
+    return list(Person.objects.filter(employed).order_by("pk").values_list("pk", flat=True))
+
+
+def facts_build_chunk(*, build_id: int, person_ids: list[int]) -> int:
+    """Build one chunk. A person's failure is logged and counted, never raised, so finalize always runs."""
+    build = FactsBuild.objects.select_related("cycle").get(pk=build_id)
+    if build.status in FactsBuild.TERMINAL:
+        return 0
+    FactsBuild.objects.filter(pk=build_id, status=FactsBuild.Status.QUEUED).update(status=FactsBuild.Status.RUNNING)
+    already = set(
+        EvidenceFacts.objects.filter(build=build, person_id__in=person_ids).values_list("person_id", flat=True)
+    )
+    built = 0
+    for person in Person.objects.filter(pk__in=person_ids).exclude(pk__in=already).select_related("manager"):
+        try:
+            evidence_build(person=person, cycle=build.cycle, build=build)
+        except Exception:  # one person's bad data must not stop the cycle: counted as failed, finalize decides
+            logger.exception("evidence build %s: person %s failed", build_id, person.pk)
+            FactsBuild.objects.filter(pk=build_id).update(failed=F("failed") + 1)
+            continue
+        FactsBuild.objects.filter(pk=build_id).update(done=F("done") + 1)
+        built += 1
+    return built
+
+
+def facts_build_finalize(*, build_id: int) -> FactsBuild:
+    """Count from the rows, settle every team's cost band now that all figures are in, and close the build."""
+    with transaction.atomic():
+        build = FactsBuild.objects.select_for_update().get(pk=build_id)
+        if build.status in FactsBuild.TERMINAL:
+            return build
+        team_bands_settle(cycle=build.cycle)
+        build.done = EvidenceFacts.objects.filter(build=build).count()
+        build.failed = build.total - build.done
+        build.status = FactsBuild.Status.DONE if not build.failed else FactsBuild.Status.PARTIAL
+        build.finished_at = timezone.now()
+        build.save(update_fields=["done", "failed", "status", "finished_at"])
+    return build
+
+
+def team_bands_settle(*, cycle: ReviewCycle) -> int:
+    """Recompute each stored person's cost band against the whole team's stored figures; returns rows changed.
+
+    A person built early in a cycle build saw only the teammates built before them; this pass gives everyone the
+    same team median. It reads figures per team, never ordered, and writes only the band.
+    """
+    snapshots = list(EvidenceFacts.objects.filter(cycle=cycle, cost_per_merged_ai_pr_usd__isnull=False))
+    by_team: dict[str, list[EvidenceFacts]] = defaultdict(list)
+    for snapshot in snapshots:
+        by_team[snapshot.team].append(snapshot)
+    sizes = dict(
+        Person.objects.filter(team__in=list(by_team))
+        .values("team")
+        .annotate(size=Count("pk"))
+        .values_list("team", "size")
+    )
+    changed: list[EvidenceFacts] = []
+    for team, members in by_team.items():
+        for snapshot in members:
+            teammates = [other.cost_per_merged_ai_pr_usd for other in members if other.pk != snapshot.pk]
+            band = cost_band(
+                own_usd=snapshot.cost_per_merged_ai_pr_usd,
+                team_size=sizes.get(team, 0) if team else 0,
+                teammates_usd=[figure for figure in teammates if figure is not None],
+            )
+            if snapshot.facts["usage"]["cost_per_merged_ai_pr"] != band:
+                snapshot.facts["usage"]["cost_per_merged_ai_pr"] = band
+                changed.append(snapshot)
+    EvidenceFacts.objects.bulk_update(changed, ["facts"], batch_size=500)
+    return len(changed)
