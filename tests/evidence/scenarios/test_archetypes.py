@@ -143,13 +143,13 @@ def test_non_user_gets_a_fair_complete_packet(cycle) -> None:  # type: ignore[no
     assert (other["survival_share"], other["issues_closed"], other["tests_touched"]) == (0.7273, 2, 1)
     assert other["refactor_lines_deleted"] == 50
     usage = facts["usage"]
-    assert usage["tools"] == [] and usage["active_days"] == 0 and usage["cost_usd"] is None
+    assert (usage["tools"], usage["active_days"], usage["cost_usd"]) == ([], 0, None)
     assert usage["cost_per_merged_ai_pr"] == {
         "usd": None,
         "team_band": None,
         "band_note": "no AI-assisted PR merged with a known cost",
     }
-    assert facts["flags"] == [] and facts["patterns"] == [] and facts["highlights"] == []
+    assert (facts["flags"], facts["patterns"], facts["highlights"]) == ([], [], [])
     assert facts["coverage"]["usage_linked_share"] is None
     assert facts["work"] == {"commits": 3, "pull_requests": 1, "reviews_given": 0, "repositories": ["acme/payments"]}
 
