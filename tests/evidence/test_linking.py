@@ -103,7 +103,11 @@ def test_rebuilding_links_changes_nothing(cycle) -> None:  # type: ignore[no-unt
     made = commit(person, day=D(2026, 2, 2), additions=5, ai="claude-trailer")
     pull_request(person, number=1, opened=at(D(2026, 2, 2)), merged=at(D(2026, 2, 3)), commits=[made])
     first = work_links_build(person=person, cycle=cycle)
-    before = list(WorkLink.objects.order_by("reason").values_list("commit_id", "pull_request_id", "reason", "confidence"))
+    before = list(
+        WorkLink.objects.order_by("reason").values_list("commit_id", "pull_request_id", "reason", "confidence")
+    )
     second = work_links_build(person=person, cycle=cycle)
-    after = list(WorkLink.objects.order_by("reason").values_list("commit_id", "pull_request_id", "reason", "confidence"))
+    after = list(
+        WorkLink.objects.order_by("reason").values_list("commit_id", "pull_request_id", "reason", "confidence")
+    )
     assert (first, second, before) == (2, 2, after)

@@ -24,6 +24,6 @@ def facts_schema() -> dict[str, Any]:
 def valid_facts(person: Person, cycle: ReviewCycle) -> dict[str, Any]:
     facts = evidence_facts_get(person=person, cycle=cycle)
     # a round trip through JSON proves every value is plain JSON (no dates, Decimals or model objects)
-    facts = json.loads(json.dumps(facts))
+    facts = dict(json.loads(json.dumps(facts)))
     jsonschema.validate(facts, facts_schema(), format_checker=jsonschema.FormatChecker())
     return facts
