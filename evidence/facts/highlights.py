@@ -9,7 +9,7 @@ from typing import Any
 
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import Involvement, Link
-from evidence.facts.outcomes import commit_reverted
+from evidence.facts.outcomes import REVERT_WINDOW
 from evidence.models import Commit, PullRequest, Repository
 
 MAX_HIGHLIGHTS = 3
@@ -23,9 +23,11 @@ def highlights_section(*, activity: Activity, involvement: Involvement) -> list[
         link = involvement.strongest_for_pr(pull_request)
         if link is None or pull_request.state != PullRequest.State.MERGED:
             continue
-        commits = list(pull_request.commits.all())
+        commits = activity.commits_of(pull_request)
         in_prs.update(commit.pk for commit in commits)
-        reverted = any(commit_reverted(own[commit.pk]) for commit in commits if commit.pk in own)
+        reverted = any(
+            activity.reverted_within(own[commit.pk], REVERT_WINDOW) for commit in commits if commit.pk in own
+        )
         survival = _survival([own[commit.pk] for commit in commits if commit.pk in own])
         item = _item(
             kind="pull_request",
@@ -46,7 +48,7 @@ def highlights_section(*, activity: Activity, involvement: Involvement) -> list[
         link = involvement.strongest_for_commit(commit)
         if link is None or commit.pk in in_prs:
             continue
-        reverted = commit_reverted(commit)
+        reverted = activity.reverted_within(commit, REVERT_WINDOW)
         survival = _survival([commit])
         item = _item(
             kind="commit",

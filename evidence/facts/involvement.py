@@ -188,7 +188,7 @@ class _Linker:
             session = self.sessions_by_id.get(str(value).strip())
             if session is not None:
                 links.append(Link(Reason.SESSION, SESSION_CONFIDENCE, (session.tool,), session_id=session.pk))
-        for attribution in commit.attributions.all():
+        for attribution in self.activity.attributions_of(commit):
             reason = Reason.COMMIT_SHA if attribution.kind == "tool_sha" else Reason.TRAILER
             links.append(Link(reason, attribution.confidence, (attribution.tool,)))
         return links
@@ -209,7 +209,7 @@ class _Linker:
         """AI-assisted commits (a person's or an agent's) roll up to the PR they landed in; then markers; then the
         PR's open span."""
         links: list[Link] = []
-        for commit in pull_request.commits.all():
+        for commit in self.activity.commits_of(pull_request):
             best = strongest(involvement.commit_links.get(commit.pk) or self.direct(commit))
             if best is not None and best.direct:
                 links.append(best)

@@ -35,20 +35,6 @@ def review_is_of_ai_pr(review: Review) -> bool:
     return bool(getattr(review, "pull_request_ai_assisted", False) or review.pull_request.body_markers)
 
 
-def commit_reverted(commit: Commit) -> bool:
-    """Reverted within 30 days, by a revert commit or by reverting a PR the commit landed in."""
-    for revert in commit.reverted_by.all():
-        if revert.committed_at - commit.committed_at <= REVERT_WINDOW:
-            return True
-    for pull_request in commit.pull_requests.all():
-        if pull_request.merged_at is None:
-            continue
-        for revert_pr in pull_request.reverted_by.all():
-            if revert_pr.created_at - pull_request.merged_at <= REVERT_WINDOW:
-                return True
-    return False
-
-
 def pr_lines(pull_request: PullRequest) -> int:
     return pull_request.additions + pull_request.deletions
 
@@ -67,10 +53,10 @@ def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) ->
         (pr.merged_at - pr.created_at).total_seconds() / 3600 for pr in merged if pr.merged_at is not None
     ]
     closed_issues = {
-        issue.pk
+        issue_id
         for pr in merged
-        for issue in pr.closed_issues.all()
-        if issue.closed_at is None or window.holds(issue.closed_at)
+        for issue_id, closed_at in activity.pr_closed_issues.get(pr.pk, [])
+        if closed_at is None or window.holds(closed_at)
     }
     return {
         "commits": len(commits),
@@ -79,13 +65,13 @@ def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) ->
         "merge_rate": _share(sum(1 for pr in decided if pr.state == PullRequest.State.MERGED), len(decided)),
         "median_hours_to_merge": round(median(hours_to_merge), 1) if hours_to_merge else None,
         "review_rounds_per_pr": (
-            round(sum(_changes_requested(pr) for pr in opened) / len(opened), 2) if opened else None
+            round(sum(_changes_requested(activity, pr) for pr in opened) / len(opened), 2) if opened else None
         ),
         "median_pr_lines": round(median(pr_lines(pr) for pr in opened)) if opened else None,
         "lines_added": sum(commit.additions for commit in commits),
         "lines_surviving": lines_surviving,
         "survival_share": _share(min(lines_surviving, measured_added), measured_added),
-        "reverted": sum(1 for commit in commits if commit_reverted(commit)),
+        "reverted": sum(1 for commit in commits if activity.reverted_within(commit, REVERT_WINDOW)),
         "follow_up_fix_lines": sum(commit.follow_up_fix_lines or 0 for commit in commits),
         "tests_touched": sum(1 for commit in commits if commit.touches_tests),
         "issues_closed": len(closed_issues),
@@ -123,8 +109,9 @@ def _confidence(
     }
 
 
-def _changes_requested(pull_request: PullRequest) -> int:
-    return sum(1 for review in pull_request.reviews.all() if review.state == Review.State.CHANGES_REQUESTED)
+def _changes_requested(activity: Activity, pull_request: PullRequest) -> int:
+    states = activity.pr_review_states.get(pull_request.pk, [])
+    return sum(1 for state in states if state == Review.State.CHANGES_REQUESTED)
 
 
 def _latest_iso(moments: Iterable[datetime | None]) -> str | None:

@@ -63,7 +63,9 @@ def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[st
     agent_commits = sum(
         1
         for commit in activity.commits
-        if any(attribution.kind == AttributionRule.Kind.AGENT_IDENTITY for attribution in commit.attributions.all())
+        if any(
+            attribution.kind == AttributionRule.Kind.AGENT_IDENTITY for attribution in activity.attributions_of(commit)
+        )
     )
     agent_requests = daily[ToolOutcomeFact.Metric.AGENT_REQUESTS]
     if len(delegated) < MIN_SESSIONS and not agent_commits and agent_requests < MIN_DAILY_REQUESTS:
