@@ -107,32 +107,26 @@ class _UsageByDay:
 
     def temporal(self, *, day: date, repository: str, reason: str, confidences: tuple[float, float]) -> Link | None:
         """The usage on this day that fits the repository; None when there is none or it names other repositories."""
-        matched, unknown, facts_tools = False, False, set()
-        fact_id: int | None = None
-        session_id: int | None = None
-        for fact in self.facts.get(day, []):
-            fit = same_repository(fact.repository_name, repository)
-            if fit is False:
-                continue
-            matched, unknown = matched or bool(fit), unknown or fit is None
-            facts_tools.add(fact.tool)
-            fact_id = fact_id or fact.pk
-        for session in self.sessions.get(day, []):
-            fit = same_repository(session.repository_name, repository)
-            if fit is False:
-                continue
-            matched, unknown = matched or bool(fit), unknown or fit is None
-            facts_tools.add(session.tool)
-            session_id = session_id or session.pk
-        if not (matched or unknown):
+        facts = [
+            (fact, fit)
+            for fact in self.facts.get(day, [])
+            if (fit := same_repository(fact.repository_name, repository)) is not False
+        ]
+        sessions = [
+            (session, fit)
+            for session in self.sessions.get(day, [])
+            if (fit := same_repository(session.repository_name, repository)) is not False
+        ]
+        fits = [fit for _fact, fit in facts] + [fit for _session, fit in sessions]
+        if not fits:
             return None
         same_repo_confidence, any_repo_confidence = confidences
         return Link(
             reason=reason,
-            confidence=same_repo_confidence if matched else any_repo_confidence,
-            tools=tuple(sorted(facts_tools)),
-            usage_fact_id=fact_id,
-            session_id=session_id,
+            confidence=same_repo_confidence if any(fits) else any_repo_confidence,
+            tools=tuple(sorted({fact.tool for fact, _fit in facts} | {session.tool for session, _fit in sessions})),
+            usage_fact_id=facts[0][0].pk if facts else None,
+            session_id=sessions[0][0].pk if sessions else None,
         )
 
 
