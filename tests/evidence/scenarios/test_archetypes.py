@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from evidence.models import Review
-from tests.evidence.scenarios.builders import at, commit, pull_request, review, session, usage_day
+from tests.evidence.scenarios.builders import actor, at, commit, pull_request, review, session, usage_day
 from tests.evidence.scenarios.checks import valid_facts
 from tests.factories import make_cycle, make_person
 
@@ -188,6 +188,8 @@ def test_missing_data_usage_without_activity_and_activity_without_usage(cycle) -
     usage_day(only_usage, day=D(2026, 2, 17), input_uncached=60_000, output=40_000)
     commit(only_work, day=D(2026, 2, 16), additions=10, surviving=10)
     commit(only_work, day=D(2026, 2, 18), additions=20)
+    usage_day(None, day=D(2026, 2, 16), input_uncached=5, owner=actor(None, value="ghost@example.com"))
+    usage_day(None, day=D(2025, 2, 16), input_uncached=5, owner=actor(None, value="old-ghost@example.com"))
 
     usage_facts = valid_facts(only_usage, cycle)
     work_facts = valid_facts(only_work, cycle)
@@ -202,6 +204,7 @@ def test_missing_data_usage_without_activity_and_activity_without_usage(cycle) -
         1.0,
     )
     assert [source["source"] for source in usage_facts["coverage"]["sources"]] == ["claude-code-analytics"]
+    assert usage_facts["coverage"]["unresolved_identities"] == 1  # the ghost in the cycle, not the one before it
 
     assert work_facts["outcomes"]["other"]["commits"] == 2
     assert work_facts["outcomes"]["other"]["survival_share"] == 1.0  # only the measured commit counts
