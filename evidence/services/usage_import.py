@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -591,3 +593,48 @@ def _upsert_add(
             chunk = rows[start : start + UPSERT_ROWS]
             params = [value for row in chunk for value in row]
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
+
+
+def upload_path(batch: ImportBatch) -> Path:
+    """Where an uploaded file waits for its import task; deleted once imported, since it may hold prompt text."""
+    return Path(settings.DATA_DIR) / "uploads" / "usage" / f"batch-{batch.pk}"
+
+
+def usage_upload_accept(
+    *, source: str, chunks: Iterable[bytes], file_name: str, imported_by_id: int | None = None
+) -> ImportBatch:
+    """Store an uploaded file, record its batch as queued, and queue the import once the batch is committed."""
+    from evidence.tasks.usage import import_usage_batch
+
+    importer_get(source)
+    folder = Path(settings.DATA_DIR) / "uploads" / "usage"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="incoming-", delete=False) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+        incoming = Path(handle.name)
+    try:
+        with transaction.atomic():
+            batch = import_batch_create(
+                source=source, path=incoming, file_name=Path(file_name).name, imported_by_id=imported_by_id
+            )
+            incoming.replace(upload_path(batch))
+            transaction.on_commit(lambda: import_usage_batch.delay(batch.pk))
+    finally:
+        incoming.unlink(missing_ok=True)
+    return batch
+
+
+def usage_batch_import(*, batch_id: int) -> ImportBatch:
+    """The task's body: import a queued upload, then delete the uploaded file. Rerun-safe."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    path = upload_path(batch)
+    if batch.status in {ImportBatch.Status.DONE, ImportBatch.Status.REJECTED}:
+        path.unlink(missing_ok=True)
+        return batch
+    if not path.is_file():
+        return _reject(batch, f"{batch.file_name}: the uploaded file is gone; upload it again")
+    try:
+        return import_batch_run(batch=batch, path=path)
+    finally:
+        path.unlink(missing_ok=True)
