@@ -54,7 +54,7 @@ def test_anthropic_usage_adds_both_cache_creation_kinds_and_prices_from_the_tabl
     fact = UsageFact.objects.get(actor__value="user_01AbCdEf")
     assert (fact.input_uncached, fact.cache_read, fact.cache_write, fact.output) == (41200, 310000, 9000, 18500)
     assert fact.cost_basis == UsageFact.CostBasis.PRICE_TABLE
-    # 41,200 × $3 + 310,000 × $0.30 + 9,000 × $3.75 + 18,500 × $15, per million tokens
+    # 41,200 * $3 + 310,000 * $0.30 + 9,000 * $3.75 + 18,500 * $15, per million tokens
     assert fact.cost_usd == Decimal("0.527850")
     key_fact = UsageFact.objects.get(actor__value="apikey_01Batch")
     assert key_fact.actor.owner == SourceActor.Owner.AUTOMATION
@@ -68,7 +68,7 @@ def test_openai_usage_does_not_count_cached_input_twice() -> None:
     assert fact.day == DAY
     assert fact.actor.kind == "provider_user"
     assert fact.actor.value == "user-9xY"
-    # 22,000 × $1.25 + 30,000 × $0.125 + 7,000 × $10, per million tokens
+    # 22,000 * $1.25 + 30,000 * $0.125 + 7,000 * $10, per million tokens
     assert fact.cost_usd == Decimal("0.101250")
 
 
