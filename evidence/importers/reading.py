@@ -23,6 +23,9 @@ from evidence.importers.base import Importer
 MAX_LINE_BYTES = 16 * 1024 * 1024
 CSV_FIELD_LIMIT = 128 * 1024
 HEAD_BYTES = 64 * 1024
+# The pure-Python parser, not ijson's default C backend: the C backend crashes the process on a number of
+# thousands of digits, which a bad file may hold; the Python one rejects it as a malformed value.
+JSON_STREAM = ijson.get_backend("python")
 
 
 class ReadError(ValueError):
@@ -107,11 +110,11 @@ def _json_lines(handle: BinaryIO, importer: Importer) -> Iterator[tuple[str, dic
         try:
             value = json.loads(text)
         except json.JSONDecodeError as error:
-            truncated = not raw.endswith(b"\n") and error.pos >= len(text.rstrip()) - 1
+            detail = f"{error.msg}, column {error.colno}"
+            # only the last line of a file can lack its newline: a record cut off there is a truncated file
+            truncated = not raw.endswith(b"\n")
             reason = (
-                "truncated JSON: the line ends mid-record"
-                if truncated
-                else f"not valid JSON ({error.msg}, column {error.colno})"
+                f"truncated JSON: the file ends mid-record ({detail})" if truncated else f"not valid JSON ({detail})"
             )
             raise ReadError(where, reason) from None
         except ValueError as error:  # Python refuses integers of more than 4,300 digits
@@ -123,7 +126,7 @@ def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> It
     count = 0
     try:
         if is_list:
-            for index, value in enumerate(ijson.items(handle, "item"), start=1):
+            for index, value in enumerate(JSON_STREAM.items(handle, "item"), start=1):
                 for where, record in _page_records(value, importer, f"record {index}"):
                     count += 1
                     yield where, record
@@ -131,7 +134,7 @@ def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> It
         start = handle.tell()
         for key in importer.list_keys:
             handle.seek(start)
-            for index, value in enumerate(ijson.items(handle, f"{key}.item"), start=1):
+            for index, value in enumerate(JSON_STREAM.items(handle, f"{key}.item"), start=1):
                 if not isinstance(value, dict):
                     raise ReadError(f"record {index}", "expected a JSON object")
                 count += 1
@@ -141,15 +144,15 @@ def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> It
         keys = " or ".join(f"'{key}'" for key in importer.list_keys)
         raise ReadError("", f"not a {importer.source} page: no {keys} list of records")
     except ijson.IncompleteJSONError as error:
-        raise ReadError(f"after record {count}", f"truncated or malformed JSON ({_short(error)})") from None
+        raise ReadError(f"record {count + 1}", f"truncated or malformed JSON ({_short(error)})") from None
     except ijson.JSONError as error:
-        raise ReadError(f"after record {count}", f"malformed JSON ({_short(error)})") from None
+        raise ReadError(f"record {count + 1}", f"malformed JSON ({_short(error)})") from None
     except UnicodeDecodeError:
-        raise ReadError(f"after record {count}", "not UTF-8 text") from None
+        raise ReadError(f"record {count + 1}", "not UTF-8 text") from None
     except ValueError as error:
         if isinstance(error, ReadError):
             raise
-        raise ReadError(f"after record {count}", f"a value cannot be read ({_short(error)})") from None
+        raise ReadError(f"record {count + 1}", f"a value cannot be read ({_short(error)})") from None
 
 
 def _csv_rows(handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -576,6 +576,17 @@ def _upsert_add(
     if not rows:
         return
     quote = connection.ops.quote_name
+    # A revision that lowers a count is a negative difference. CHECK constraints judge the proposed row before
+    # ON CONFLICT applies, so such differences update the existing row instead of going through the upsert.
+    positions = [columns.index(name) for name in (*added, *nullable_added)]
+    lowering = [row for row in rows if any(row[index] is not None and row[index] < 0 for index in positions)]
+    if lowering:
+        _update_add(
+            table=table, columns=columns, key=key, added=(*added, *nullable_added), replaced=replaced, rows=lowering
+        )
+        rows = [row for row in rows if row not in lowering]
+        if not rows:
+            return
     target = quote(table)
     updates = [f"{quote(name)} = {target}.{quote(name)} + excluded.{quote(name)}" for name in added]
     updates += [
@@ -638,3 +649,27 @@ def usage_batch_import(*, batch_id: int) -> ImportBatch:
         return import_batch_run(batch=batch, path=path)
     finally:
         path.unlink(missing_ok=True)
+
+
+def _update_add(
+    *,
+    table: str,
+    columns: Sequence[str],
+    key: Sequence[str],
+    added: Sequence[str],
+    replaced: Sequence[str],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """Add differences to rows that exist (a revised record's earlier contribution is always stored)."""
+    quote = connection.ops.quote_name
+    assignments = [f"{quote(name)} = COALESCE({quote(name)}, 0) + %s" for name in added]
+    assignments += [f"{quote(name)} = %s" for name in replaced]
+    conditions = [f"{quote(name)} = %s" for name in key]
+    # S608: identifiers come from this module's code, quoted by the backend; all values are parameters
+    statement = f"UPDATE {quote(table)} SET {', '.join(assignments)} WHERE {' AND '.join(conditions)}"  # noqa: S608
+    params = [
+        [row[columns.index(name)] or 0 for name in added] + [row[columns.index(name)] for name in (*replaced, *key)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, params)

@@ -51,15 +51,15 @@ def test_same_records_in_another_layout_change_nothing(tmp_path: Path) -> None:
 def test_revision_replaces_the_values_of_the_revised_record(tmp_path: Path) -> None:
     import_ok("claude-code-analytics", "claude_code_analytics.json")
     page = json.loads((FIXTURES / "claude_code_analytics.json").read_text())
-    page["data"][0]["model_breakdown"][0]["tokens"]["output"] = 25000
-    page["data"][0]["core_metrics"]["num_sessions"] = 6
+    page["data"][0]["model_breakdown"][0]["tokens"]["output"] = 15000  # revised down
+    page["data"][0]["model_breakdown"][0]["estimated_cost"]["amount"] = 300
+    page["data"][0]["core_metrics"]["num_sessions"] = 6  # and up
     revised = tmp_path / "revised.json"
     revised.write_text(json.dumps(page))
     batch = import_ok("claude-code-analytics", revised)
     assert (batch.created, batch.updated, batch.unchanged) == (0, 1, 1)
     fact = UsageFact.objects.get(model="claude-sonnet-4-5")
-    assert fact.output == 25000
-    assert fact.input_uncached == 90000
+    assert (fact.output, fact.input_uncached, fact.cost_usd) == (15000, 90000, 3)
     assert ToolOutcomeFact.objects.get(actor=fact.actor, metric="sessions").value == 6
     assert RawRecord.objects.filter(source="claude-code-analytics").count() == 2
 
