@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def test_revision_replaces_the_values_of_the_revised_record(tmp_path: Path) -> N
     batch = import_ok("claude-code-analytics", revised)
     assert (batch.created, batch.updated, batch.unchanged) == (0, 1, 1)
     fact = UsageFact.objects.get(model="claude-sonnet-4-5")
-    assert (fact.output, fact.input_uncached, fact.cost_usd) == (15000, 90000, 3)
+    assert (fact.output, fact.input_uncached, fact.cost_usd) == (15000, 90000, Decimal(3))
     assert ToolOutcomeFact.objects.get(actor=fact.actor, metric="sessions").value == 6
     assert RawRecord.objects.filter(source="claude-code-analytics").count() == 2
 
