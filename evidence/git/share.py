@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
+from typing import Any
 
 from evidence.git.blame import blame_files, text_files_at
 from evidence.git.log import CommitRecord, commits_read
@@ -31,7 +32,7 @@ class AiShare:
     files: dict[str, LineCounts] = field(default_factory=dict)
     skipped_files: list[str] = field(default_factory=list)
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "from": self.from_ref,
             "to": self.to_ref,

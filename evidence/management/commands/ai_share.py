@@ -40,7 +40,7 @@ class Command(ApplicationCommand):
             return
         self.stdout.write(
             f"{from_ref}..{to_ref}: {data['ai_lines']} of {data['total_lines']} lines present at {to_ref} "
-            f"were written with AI ({float(data['ai_share']):.1%}), from {data['commits']} commits"  # type: ignore[arg-type]
+            f"were written with AI ({float(data['ai_share']):.1%}), from {data['commits']} commits"
         )
         for name, counts in share.by_author.items():
             self.stdout.write(f"  {name}: {counts.lines} lines, {counts.ai_lines} with AI")
@@ -48,5 +48,5 @@ class Command(ApplicationCommand):
             self.stdout.write(f"  skipped (binary or enormous): {', '.join(share.skipped_files)}")
 
 
-def dumps(data: dict[str, object]) -> str:
+def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
