@@ -132,19 +132,22 @@ def attributions_replace(ids: dict[str, int], matches_by_sha: dict[str, list[Mat
         kind=AttributionRule.Kind.PR_MARKER
     ).delete()
     CommitAttribution.objects.bulk_create(
-        [
-            CommitAttribution(
-                commit_id=ids[sha],
-                rule_id=match.rule.pk,
-                rule_name=match.rule.name,
-                kind=match.rule.kind,
-                tool=match.tool[:40],
-                confidence=match.rule.confidence,
-                ai_lines=match.ai_lines,
-                evidence=match.evidence[:500],
-            )
-            for sha, matches in matches_by_sha.items()
-            for match in matches
-        ],
+        [row for sha, matches in matches_by_sha.items() for row in attribution_rows(ids[sha], matches)],
         ignore_conflicts=True,
     )
+
+
+def attribution_rows(commit_id: int, matches: Sequence[Match]) -> list[CommitAttribution]:
+    return [
+        CommitAttribution(
+            commit_id=commit_id,
+            rule_id=match.rule.pk,
+            rule_name=match.rule.name,
+            kind=match.rule.kind,
+            tool=match.tool[:40],
+            confidence=match.rule.confidence,
+            ai_lines=match.ai_lines,
+            evidence=match.evidence[:500],
+        )
+        for match in matches
+    ]
