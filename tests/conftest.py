@@ -17,8 +17,8 @@ def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Unit tests run task bodies in-process even when CI sets a broker; integration tests use real workers."""
-    if request.node.get_closest_marker("integration"):
+    """Tasks run in-process even when CI sets a broker, except in tests that start a real worker process."""
+    if "worker_env" in request.fixturenames:
         yield
         return
     previous = celery_app.conf.task_always_eager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -160,6 +161,7 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
     "reconcile-evidence-runs": {"task": "reviews.reconcile_runs", "schedule": 300.0},
+    "sync-github-nightly": {"task": "evidence.sync_github_all", "schedule": 24 * 3600.0},
 }
 
 # A task delivered this many times without finishing is a poison message: its row is marked FAILED.
@@ -171,3 +173,9 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("TOKENPROOF_TASK_TIME_LIMIT must exceed TOKENPROOF_TASK_SOFT_TIME_LIMIT.")
+
+# --- GitHub: a token from the environment, or stored encrypted under a key that is not SECRET_KEY. ---
+TOKENPROOF_GITHUB_TOKEN = os.environ.get("TOKENPROOF_GITHUB_TOKEN", "").strip()
+TOKENPROOF_FIELD_KEY = os.environ.get("TOKENPROOF_FIELD_KEY", "").strip()
+TOKENPROOF_GITHUB_TIMEOUT = env_int("TOKENPROOF_GITHUB_TIMEOUT", default=15, minimum=1)
+TOKENPROOF_GITHUB_PER_PAGE = env_int("TOKENPROOF_GITHUB_PER_PAGE", default=100, minimum=1)

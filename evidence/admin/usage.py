@@ -1,3 +1,126 @@
-"""Admin: usage."""
+"""Admin: usage imports (batch history), source actors (list and map unresolved identities), the price table."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageFact
+from evidence.services.identities import source_actor_map, source_actor_mark_automation, unresolved_actors
+from reviews.models import Person
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Imported rows change only through an import, never by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "source", "file_name", "status", "read", "created", "updated", "unchanged", "started_at")
+    list_filter = ("source", "status")
+    search_fields = ("file_name", "file_sha256")
+    readonly_fields = ("error", "summary")
+
+
+class SourceActorForm(forms.ModelForm):  # type: ignore[type-arg]
+    map_to = forms.ModelChoiceField(
+        queryset=Person.objects.all(), required=False, help_text="the person this identity belongs to"
+    )
+    valid_from = forms.DateField(required=False, help_text="for shared or reassigned API keys: first day")
+    valid_to = forms.DateField(required=False, help_text="last day (inclusive)")
+
+    class Meta:
+        model = SourceActor
+        fields = ("map_to", "valid_from", "valid_to")
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    title = "owner"
+    parameter_name = "owner"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(SourceActor.Owner.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[SourceActor]) -> QuerySet[SourceActor]:
+        return queryset.filter(owner=self.value()) if self.value() else queryset
+
+
+@admin.register(SourceActor)
+class SourceActorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Unresolved identities with their volume; mapping one here re-links all of its facts."""
+
+    form = SourceActorForm
+    list_display = ("value", "kind", "provider", "display", "owner", "person", "tokens")
+    list_filter = (OwnerFilter, "kind", "provider")
+    search_fields = ("value", "display")
+    readonly_fields = ("kind", "provider", "value", "display", "owner", "person")
+    actions = ("mark_automation",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SourceActor]:
+        self._tokens: dict[int, int] = {actor.pk: actor.tokens for actor in unresolved_actors()}  # type: ignore[attr-defined]
+        return super().get_queryset(request).select_related("person")
+
+    @admin.display(description="tokens (unresolved only)")
+    def tokens(self, actor: SourceActor) -> int | str:
+        tokens = self._tokens.get(actor.pk)
+        return "" if tokens is None else tokens
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: SourceActor, form: Any, change: bool) -> None:
+        person = form.cleaned_data.get("map_to")
+        if person is None:
+            return
+        relinked = source_actor_map(
+            actor=obj,
+            person=person,
+            valid_from=form.cleaned_data.get("valid_from"),
+            valid_to=form.cleaned_data.get("valid_to"),
+        )
+        self.message_user(request, f"{obj} mapped to {person}; {relinked} facts re-linked.", messages.SUCCESS)
+
+    @admin.action(description="Mark as automation (service account, bot, shared key)")
+    def mark_automation(self, request: HttpRequest, queryset: QuerySet[SourceActor]) -> None:
+        for actor in queryset.exclude(owner=SourceActor.Owner.PERSON):
+            source_actor_mark_automation(actor=actor)
+
+
+@admin.register(PriceEntry)
+class PriceEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "model",
+        "valid_from",
+        "input_per_mtok",
+        "cache_read_per_mtok",
+        "cache_write_per_mtok",
+        "output_per_mtok",
+    )
+    search_fields = ("model",)
+
+
+@admin.register(UsageFact)
+class UsageFactAdmin(ReadOnlyAdmin):
+    list_display = ("day", "source", "actor", "person", "tool", "model", "cost_basis")
+    list_filter = ("source", "tool", "cost_basis")
+    date_hierarchy = "day"
+
+
+@admin.register(ToolReportedCommit)
+class ToolReportedCommitAdmin(ReadOnlyAdmin):
+    list_display = ("sha", "repository_name", "tool", "person", "ai_lines_added", "committed_at")
+    list_filter = ("source", "tool")
+    search_fields = ("sha", "repository_name")

@@ -234,3 +234,22 @@ class CommitAttribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commit} ← {self.rule_name}"
+
+
+class GitHubConnection(models.Model):
+    """An organisation to sync, with its API base URL and, optionally, its token encrypted under TOKENPROOF_FIELD_KEY."""
+
+    org = models.CharField(max_length=255)
+    base_url = models.CharField(max_length=255, default="https://api.github.com")
+    token_encrypted = models.TextField(
+        blank=True, help_text="Fernet token under TOKENPROOF_FIELD_KEY (never SECRET_KEY); never stored in plain text"
+    )
+    enabled = models.BooleanField(default=True, help_text="included in the nightly sync")
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["org", "base_url"], name="github_connection_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} @ {self.base_url}"

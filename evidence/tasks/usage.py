@@ -1,3 +1,12 @@
 """Celery tasks: usage (thin, ids only, stable names)."""
 
 from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="evidence.import_usage_batch", acks_late=True)
+def import_usage_batch(batch_id: int) -> str:
+    from evidence.services.usage_import import usage_batch_import
+
+    return str(usage_batch_import(batch_id=batch_id).status)

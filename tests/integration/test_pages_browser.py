@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connections
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import AuditEvent, Packet, Person
@@ -35,6 +36,8 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         page = browser.new_page()
         yield page
         browser.close()
+        # ORM calls made while Playwright's loop runs get their own connection (asgiref sees an event loop).
+        connections.close_all()
 
 
 def sign_in_as(page: Any, base_url: str, person: Person) -> None:

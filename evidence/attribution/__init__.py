@@ -1,0 +1,176 @@
+"""The AI attribution ladder: rules are rows an admin can extend; matching is a pure function of a commit's signals.
+
+A commit with no match is *unknown*, never *human*: markers are often stripped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from evidence.models import AttributionRule, ToolReportedCommit
+
+STRENGTH = [kind for kind, _ in AttributionRule.Kind.choices]
+EMAIL_IN_ANGLES = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
+NOREPLY_LOGIN = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+NOTE_SESSION_KEY = re.compile(r"^\s+(s_[0-9a-f]+(?:::t_[0-9a-f]+)?|[0-9a-f]{16})\s+([\d,\-\s]+)$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    pk: int | None
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+    tool: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ToolReport:
+    source: str
+    tool: str
+    ai_lines: int | None
+    person_id: int | None
+
+
+@dataclass
+class CommitSignals:
+    """What the ladder reads from one commit (and the pull requests that carry it)."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    committer_name: str
+    committer_email: str
+    subject: str
+    trailers: Sequence[tuple[str, str]]
+    ai_note: str = ""
+    pr_labels: Sequence[str] = ()
+    pr_markers: Sequence[str] = ()
+    tool_reports: Sequence[ToolReport] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: Rule
+    evidence: str
+    tool: str
+    ai_lines: int | None = None
+
+
+def rules_load() -> list[Rule]:
+    return [
+        Rule(row.pk, row.name, row.kind, re.compile(row.pattern, re.IGNORECASE), row.tool, row.confidence)
+        for row in AttributionRule.objects.filter(enabled=True).order_by("pk")
+    ]
+
+
+def tool_reports_load(*, shas: Iterable[str]) -> dict[str, list[ToolReport]]:
+    """Tool-reported SHAs (ladder rung 1) written by the usage importers, keyed by full SHA."""
+    reports: dict[str, list[ToolReport]] = {}
+    wanted = list(set(shas))
+    for start in range(0, len(wanted), 500):
+        rows = ToolReportedCommit.objects.filter(sha__in=wanted[start : start + 500])
+        for row in rows.values("sha", "source", "tool", "ai_lines_added", "person_id"):
+            report = ToolReport(row["source"], row["tool"], row["ai_lines_added"], row["person_id"])
+            reports.setdefault(row["sha"].lower(), []).append(report)
+    return reports
+
+
+def git_ai_note_read(note: str) -> tuple[str, int] | None:
+    """A git-ai authorship note (refs/notes/ai): the agent's tool and the count of AI-attributed lines."""
+    attestation, separator, metadata = note.partition("\n---\n")
+    if not separator:
+        return None
+    try:
+        data = json.loads(metadata)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or not str(data.get("schema_version", "")).startswith("authorship/"):
+        return None
+    tools = [
+        str(session.get("agent_id", {}).get("tool", ""))
+        for session in (data.get("sessions") or {}).values()
+        if isinstance(session, dict)
+    ]
+    ai_lines = 0
+    for line in attestation.splitlines():
+        found = NOTE_SESSION_KEY.match(line)
+        if found:
+            ai_lines += ranges_count(found.group(2))
+    return (next((tool for tool in tools if tool), "git-ai"), ai_lines)
+
+
+def ranges_count(ranges: str) -> int:
+    total = 0
+    for part in ranges.replace(" ", "").split(","):
+        low, _, high = part.partition("-")
+        if low.isdigit():
+            total += (int(high) if high.isdigit() else int(low)) - int(low) + 1
+    return total
+
+
+def attribution_match(*, signals: CommitSignals, rules: Sequence[Rule]) -> list[Match]:
+    """Every rule that matches, strongest kind first; at most one match per rule."""
+    matches: list[Match] = []
+    for rule in rules:
+        found = rule_apply(rule, signals)
+        if found is not None:
+            matches.append(found)
+    matches.sort(key=lambda match: (STRENGTH.index(match.rule.kind), -match.rule.confidence))
+    return matches
+
+
+def rule_apply(rule: Rule, signals: CommitSignals) -> Match | None:
+    kind = AttributionRule.Kind
+    if rule.kind == kind.TOOL_SHA:
+        for report in signals.tool_reports:
+            if rule.pattern.search(f"{report.source} {report.tool}"):
+                return Match(rule, f"reported by {report.source}", report.tool or rule.tool, report.ai_lines)
+        note = git_ai_note_read(signals.ai_note) if signals.ai_note else None
+        if note is not None and rule.pattern.search("git-ai-note"):
+            return Match(rule, "git-ai note under refs/notes/ai", note[0] or rule.tool, note[1])
+        return None
+    candidates: list[str] = []
+    if rule.kind == kind.AGENT_IDENTITY:
+        candidates = [
+            f"{signals.author_name} <{signals.author_email}>",
+            f"{signals.committer_name} <{signals.committer_email}>",
+        ]
+    elif rule.kind in (kind.COAUTHOR_TRAILER, kind.SESSION_TRAILER):
+        candidates = [f"{key}: {value}" for key, value in signals.trailers]
+    elif rule.kind == kind.SUBJECT_PREFIX:
+        candidates = [signals.subject]
+    elif rule.kind == kind.PR_MARKER:
+        candidates = [*signals.pr_labels, *signals.pr_markers]
+    for text in candidates:
+        if rule.pattern.search(text):
+            return Match(rule, text[:500], rule.tool)
+    return None
+
+
+def is_agent(*, name: str, email: str, rules: Sequence[Rule]) -> bool:
+    text = f"{name} <{email}>"
+    return any(rule.kind == AttributionRule.Kind.AGENT_IDENTITY and rule.pattern.search(text) for rule in rules)
+
+
+def human_coauthors(*, signals: CommitSignals, rules: Sequence[Rule]) -> list[tuple[str, str]]:
+    """(name, email) of co-authors that no rule names as an AI tool: the humans who started an agent's work."""
+    found: list[tuple[str, str]] = []
+    for key, value in signals.trailers:
+        if key.lower() != "co-authored-by":
+            continue
+        if any(rule.pattern.search(f"{key}: {value}") for rule in rules if rule.kind != AttributionRule.Kind.TOOL_SHA):
+            continue
+        email = EMAIL_IN_ANGLES.search(value)
+        if email and not is_agent(name=value, email=email.group(1), rules=rules):
+            found.append((value.split("<")[0].strip(), email.group(1).lower()))
+    return found
+
+
+def login_from_noreply(email: str) -> str | None:
+    found = NOREPLY_LOGIN.match(email)
+    return found.group(1).lower() if found else None

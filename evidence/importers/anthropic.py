@@ -1,0 +1,114 @@
+"""Anthropic Admin API: the messages usage report (buckets of grouped results) and the organisation's users list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from evidence.importers.base import (
+    COUNT,
+    FLAG,
+    TEXT,
+    ActorRef,
+    AliasRow,
+    Facts,
+    Importer,
+    Kept,
+    Required,
+    UsageRow,
+    day_from_text,
+    pick,
+)
+
+PROVIDER = "anthropic"
+DIMENSIONS = ("workspace_id", "service_tier", "context_window", "inference_geo", "speed")
+
+RESULT_SPEC = {
+    "starting_at": Required(TEXT),
+    "ending_at": TEXT,
+    "account_id": TEXT,
+    "api_key_id": TEXT,
+    "service_account_id": TEXT,
+    **dict.fromkeys(DIMENSIONS, TEXT),
+    "model": TEXT,
+    "uncached_input_tokens": Required(COUNT),
+    "cache_creation": {"ephemeral_5m_input_tokens": COUNT, "ephemeral_1h_input_tokens": COUNT},
+    "cache_read_input_tokens": COUNT,
+    "output_tokens": COUNT,
+    "server_tool_use": {"web_search_requests": COUNT},
+}
+
+USER_SPEC = {
+    "id": Required(TEXT),
+    "type": TEXT,
+    "email": Required(TEXT),
+    "role": TEXT,
+    "added_at": TEXT,
+    "is_service_account": FLAG,
+}
+
+UNGROUPED = ActorRef("provider_user", "(usage not grouped by account or key)", PROVIDER)
+
+
+def usage_actor(result: dict[str, Any]) -> ActorRef:
+    """The account that made the requests; else the service account or API key, which are automation."""
+    if result.get("account_id"):
+        return ActorRef("provider_user", result["account_id"], PROVIDER)
+    if result.get("service_account_id"):
+        return ActorRef("provider_user", result["service_account_id"], PROVIDER, automation=True)
+    if result.get("api_key_id"):
+        return ActorRef("api_key", result["api_key_id"], PROVIDER, automation=True)
+    return UNGROUPED
+
+
+class AnthropicUsage(Importer):
+    source = "anthropic-usage"
+    provider = PROVIDER
+    description = "Admin API messages usage report pages (buckets of results grouped by account, key, model, …)"
+
+    def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        results = record.get("results")
+        if not isinstance(results, list):
+            yield record  # not a bucket: keep() names what is missing
+            return
+        for result in results:
+            yield {**result, "starting_at": record.get("starting_at"), "ending_at": record.get("ending_at")}
+
+    def keep(self, record: dict[str, Any]) -> Kept:
+        payload = pick(record, RESULT_SPEC)
+        day_from_text(payload["starting_at"], where="starting_at")
+        grouping = ("account_id", "api_key_id", "service_account_id", "model", *DIMENSIONS)
+        key = "|".join([payload["starting_at"], *(str(payload.get(name, "")) for name in grouping)])
+        return Kept(key, payload)
+
+    def facts(self, payload: dict[str, Any]) -> Facts:
+        cache_creation = payload.get("cache_creation", {})
+        row = UsageRow(
+            actor=usage_actor(payload),
+            day=day_from_text(payload["starting_at"], where="starting_at"),
+            provider=PROVIDER,
+            tool="api",
+            model=payload.get("model", ""),
+            dimension="|".join(str(payload.get(name, "")) for name in DIMENSIONS).strip("|"),
+            input_uncached=payload["uncached_input_tokens"],
+            cache_read=payload.get("cache_read_input_tokens", 0),
+            cache_write=cache_creation.get("ephemeral_5m_input_tokens", 0)
+            + cache_creation.get("ephemeral_1h_input_tokens", 0),
+            output=payload.get("output_tokens", 0),
+        )
+        return Facts(usage=[row])
+
+
+class AnthropicUsers(Importer):
+    source = "anthropic-users"
+    provider = PROVIDER
+    description = "Admin API organisation users list: resolves account_id (user_…) to an email"
+
+    def keep(self, record: dict[str, Any]) -> Kept:
+        payload = pick(record, USER_SPEC)
+        return Kept(payload["id"], payload)
+
+    def facts(self, payload: dict[str, Any]) -> Facts:
+        automation = payload.get("is_service_account", False)
+        actor = ActorRef("provider_user", payload["id"], PROVIDER, display=payload["email"], automation=automation)
+        return Facts(aliases=[AliasRow(actor, payload["email"].lower())])

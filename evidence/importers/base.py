@@ -1,0 +1,312 @@
+"""What every usage importer shares: the facts it yields, and field checking that doubles as the privacy allowlist.
+
+An importer declares, per source, the fields it keeps (a `Spec`). `pick` copies exactly those fields out of a
+provider record, checking each one, so prompt and response text never reaches the database: whatever a spec does
+not name is dropped before anything is stored. Facts are then derived from that kept payload alone, so the
+payload of an older import can be re-derived to undo its contribution when a provider revises a record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+MAX_COUNT = 10**15  # no provider reports a quadrillion of anything for one person and day
+MAX_TEXT = 1000  # identifiers, model names and repository names are short; longer text is not ours to keep
+EARLIEST_DAY = dt.date(2020, 1, 1)  # before any of these sources existed
+LATEST_DAY_AHEAD = dt.timedelta(days=2)  # a day boundary or timezone may put a record slightly ahead of us
+
+
+class RecordError(ValueError):
+    """A record that cannot be imported; the reader adds the file and line or record number."""
+
+
+# Field kinds of a spec. A leaf is one of these names; a dict is a nested object; a one-element list is a list
+# of objects shaped like its element. `Required` marks keys a record of this source always has.
+COUNT = "count"  # a non-negative whole number (JSON number or a string of digits, as CSV gives it)
+AMOUNT = "amount"  # a non-negative decimal number, or a string holding one (Anthropic sends cents as strings)
+TEXT = "text"  # a short identifier-like string
+FLAG = "flag"  # a boolean, or "true"/"false"
+ANY_ID = "any_id"  # a short string or a whole number (user ids are numbers in some sources)
+
+
+@dataclass(frozen=True)
+class Required:
+    kind: Any
+
+
+Spec = Mapping[str, Any]
+
+
+def pick(record: object, spec: Spec, *, path: str = "") -> dict[str, Any]:
+    """Copy the fields `spec` names out of `record`, checked and converted; drop everything else."""
+    if not isinstance(record, dict):
+        raise RecordError(f"expected a JSON object{_at(path)}, got {_type_name(record)}")
+    kept: dict[str, Any] = {}
+    for key, kind in spec.items():
+        required = isinstance(kind, Required)
+        if required:
+            kind = kind.kind
+        where = f"{path}.{key}" if path else key
+        value = record.get(key)
+        if value is None or value == "":
+            if required:
+                raise RecordError(f"missing field '{where}'")
+            continue
+        kept[key] = _check(value, kind, where)
+    return kept
+
+
+def _check(value: object, kind: Any, where: str) -> Any:
+    if isinstance(kind, dict):
+        return pick(value, kind, path=where)
+    if isinstance(kind, list):
+        if not isinstance(value, list):
+            raise RecordError(f"field '{where}': expected a list, got {_type_name(value)}")
+        return [pick(item, kind[0], path=f"{where}[{index}]") for index, item in enumerate(value)]
+    if kind == COUNT:
+        return _count(value, where)
+    if kind == AMOUNT:
+        return str(_amount(value, where))
+    if kind == FLAG:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "false"}:
+            return value.lower() == "true"
+        raise RecordError(f"field '{where}': expected true or false, got {_shown(value)}")
+    if kind == ANY_ID and isinstance(value, int) and not isinstance(value, bool):
+        return _count(value, where)
+    if kind in {TEXT, ANY_ID}:
+        if not isinstance(value, str):
+            raise RecordError(f"field '{where}': expected text, got {_type_name(value)}")
+        if len(value) > MAX_TEXT:
+            raise RecordError(f"field '{where}' is {len(value):,} characters long (the limit is {MAX_TEXT:,})")
+        return value
+    raise AssertionError(f"unknown spec kind {kind!r}")  # a programming error in an importer's spec
+
+
+def _count(value: object, where: str) -> int:
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif (
+        (isinstance(value, float) and value.is_integer())
+        or (isinstance(value, Decimal) and value == value.to_integral_value())
+        or (isinstance(value, str) and value.strip().isdigit() and len(value) <= 20)
+    ):
+        number = int(value)
+    if number is None:
+        raise RecordError(f"field '{where}': expected a whole number, got {_shown(value)}")
+    if number < 0:
+        raise RecordError(f"field '{where}': a count cannot be negative ({number})")
+    if number >= MAX_COUNT:
+        raise RecordError(f"field '{where}': {_shown(value)} is too large to be a real count")
+    return number
+
+
+def _amount(value: object, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise RecordError(f"field '{where}': expected a number, got {_type_name(value)}")
+    if isinstance(value, str) and len(value) > 40:
+        raise RecordError(f"field '{where}': {_shown(value)} is not a plausible amount")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise RecordError(f"field '{where}': expected a number, got {_shown(value)}") from None
+    if not amount.is_finite() or amount < 0 or amount >= MAX_COUNT:
+        raise RecordError(f"field '{where}': {_shown(value)} is not a plausible amount")
+    return amount
+
+
+def _at(path: str) -> str:
+    return f" at '{path}'" if path else ""
+
+
+def _type_name(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def day_from_text(value: str, *, where: str) -> dt.date:
+    """A calendar day from an ISO date or RFC 3339 timestamp (taken in UTC), within the plausible range."""
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+        else:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            day = (moment.astimezone(dt.UTC) if moment.tzinfo else moment).date()
+    except ValueError:
+        raise RecordError(f"field '{where}': {_shown(value)} is not a date") from None
+    return day_check(day, where=where)
+
+
+def moment_from_text(value: str, *, where: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise RecordError(f"field '{where}': {_shown(value)} is not a timestamp") from None
+    moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    day_check(moment.date(), where=where)
+    return moment
+
+
+def moment_from_epoch(value: int, *, where: str, unit: int = 1) -> dt.datetime:
+    """A UTC moment from epoch seconds (unit 1), milliseconds (1000) or nanoseconds (10**9)."""
+    try:
+        moment = dt.datetime.fromtimestamp(value / unit, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise RecordError(f"field '{where}': {value} is not a plausible time") from None
+    day_check(moment.date(), where=where)
+    return moment
+
+
+def day_check(day: dt.date, *, where: str) -> dt.date:
+    latest = dt.datetime.now(tz=dt.UTC).date() + LATEST_DAY_AHEAD
+    if not EARLIEST_DAY <= day <= latest:
+        raise RecordError(
+            f"field '{where}': {day.isoformat()} is outside {EARLIEST_DAY.isoformat()}..{latest.isoformat()}"
+        )
+    return day
+
+
+# --- what an importer yields -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """Who a record says acted. `automation` marks service accounts, API-key traffic and bots."""
+
+    kind: str  # a reviews.models.Identity.Kind value
+    value: str
+    provider: str
+    display: str = ""
+    automation: bool = False
+
+
+@dataclass
+class UsageRow:
+    actor: ActorRef
+    day: dt.date
+    provider: str
+    tool: str
+    model: str = ""
+    dimension: str = ""
+    input_uncached: int = 0
+    cache_read: int = 0
+    cache_write: int = 0
+    output: int = 0
+    requests: int = 0
+    cost_usd: Decimal | None = None  # None: the source reports none; the price table may supply it
+
+    def tokens(self) -> int:
+        return self.input_uncached + self.cache_read + self.cache_write + self.output
+
+
+@dataclass
+class OutcomeRow:
+    actor: ActorRef
+    day: dt.date
+    tool: str
+    metric: str  # a ToolOutcomeFact.Metric value
+    value: int
+
+
+@dataclass
+class SessionRow:
+    actor: ActorRef
+    session_id: str
+    tool: str
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    requests: int = 0
+    prompts: int = 0
+    input_uncached: int = 0
+    cache_read: int = 0
+    cache_write: int = 0
+    output: int = 0
+    cost_usd: Decimal | None = None
+    edits_accepted: int = 0
+    edits_rejected: int = 0
+    tool_calls: dict[str, int] = field(default_factory=dict)
+    commit_shas: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CommitRow:
+    actor: ActorRef
+    sha: str
+    tool: str
+    repository_name: str = ""
+    ai_lines_added: int | None = None
+    human_lines_added: int | None = None
+    session_id: str = ""
+    committed_at: dt.datetime | None = None
+
+
+@dataclass
+class AliasRow:
+    """A provider's users list says this provider id belongs to this email."""
+
+    actor: ActorRef
+    email: str
+
+
+@dataclass
+class Facts:
+    usage: list[UsageRow] = field(default_factory=list)
+    outcomes: list[OutcomeRow] = field(default_factory=list)
+    sessions: list[SessionRow] = field(default_factory=list)
+    commits: list[CommitRow] = field(default_factory=list)
+    aliases: list[AliasRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One source record after `pick`: its natural key and the payload that is stored."""
+
+    natural_key: str
+    payload: dict[str, Any]
+
+
+class Importer:
+    """One source. Subclasses set the class attributes and implement `keep` and `facts`."""
+
+    source: ClassVar[str]
+    provider: ClassVar[str]
+    description: ClassVar[str]
+    list_keys: ClassVar[tuple[str, ...]] = ("data",)  # where a saved API page holds its records
+    reads_csv: ClassVar[bool] = False
+
+    def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Records inside one file record (buckets hold results, OTLP lines hold events); default: itself."""
+        yield record
+
+    def keep(self, record: dict[str, Any]) -> Kept:
+        raise NotImplementedError
+
+    def facts(self, payload: dict[str, Any]) -> Facts:
+        raise NotImplementedError
+
+
+def outcome_rows(actor: ActorRef, day: dt.date, tool: str, values: Iterable[tuple[str, int]]) -> list[OutcomeRow]:
+    """Outcome facts for the non-zero values: a zero says nothing a missing row does not."""
+    return [OutcomeRow(actor, day, tool, metric, value) for metric, value in values if value]
+
+
+def cents_to_usd(amount: str | None) -> Decimal | None:
+    return None if amount is None else Decimal(amount) / 100
+
+
+def usd(amount: str | None) -> Decimal | None:
+    return None if amount is None else Decimal(amount)

@@ -1,0 +1,114 @@
+"""GitHub Copilot usage metrics: the per-user daily report rows (NDJSON behind the report's download links)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evidence.importers.base import (
+    ANY_ID,
+    COUNT,
+    FLAG,
+    TEXT,
+    ActorRef,
+    Facts,
+    Importer,
+    Kept,
+    Required,
+    UsageRow,
+    day_from_text,
+    outcome_rows,
+    pick,
+)
+
+PROVIDER = "github"
+TOOL = "copilot"
+FEATURE_COUNTS = {
+    "loc_added_sum": COUNT,
+    "loc_deleted_sum": COUNT,
+    "code_generation_activity_count": COUNT,
+    "code_acceptance_activity_count": COUNT,
+    "user_initiated_interaction_count": COUNT,
+}
+
+SPEC = {
+    "day": Required(TEXT),
+    "organization_id": ANY_ID,
+    "enterprise_id": ANY_ID,
+    "user_id": ANY_ID,
+    "user_login": Required(TEXT),
+    "user_initiated_interaction_count": COUNT,
+    "code_generation_activity_count": COUNT,
+    "code_acceptance_activity_count": COUNT,
+    "loc_suggested_to_add_sum": COUNT,
+    "loc_suggested_to_delete_sum": COUNT,
+    "loc_added_sum": COUNT,
+    "loc_deleted_sum": COUNT,
+    "used_agent": FLAG,
+    "used_chat": FLAG,
+    "used_cli": FLAG,
+    "used_copilot_code_review_active": FLAG,
+    "used_copilot_code_review_passive": FLAG,
+    "totals_by_feature": [{"feature": Required(TEXT), **FEATURE_COUNTS}],
+    "totals_by_ide": [{"ide": Required(TEXT), **FEATURE_COUNTS}],
+    "totals_by_cli": {
+        "session_count": COUNT,
+        "request_count": COUNT,
+        "prompt_count": COUNT,
+        "token_usage": {"prompt_tokens_sum": COUNT, "output_tokens_sum": COUNT},
+    },
+    "ai_credits_used": COUNT,
+}
+
+
+def copilot_actor(payload: dict[str, Any]) -> ActorRef:
+    login = payload["user_login"].lower()
+    return ActorRef("github_login", login, PROVIDER, automation=login.endswith("[bot]"))
+
+
+class CopilotMetrics(Importer):
+    source = "copilot-metrics"
+    provider = PROVIDER
+    description = "Copilot usage metrics per-user daily report rows (NDJSON), keyed by user_login"
+
+    def keep(self, record: dict[str, Any]) -> Kept:
+        payload = pick(record, SPEC)
+        day = day_from_text(payload["day"], where="day")
+        scope = payload.get("enterprise_id") or payload.get("organization_id") or ""
+        user = payload.get("user_id") or payload["user_login"]
+        return Kept(f"{day.isoformat()}|{user}|{scope}", payload)
+
+    def facts(self, payload: dict[str, Any]) -> Facts:
+        actor = copilot_actor(payload)
+        day = day_from_text(payload["day"], where="day")
+        cli = payload.get("totals_by_cli", {})
+        tokens = cli.get("token_usage", {})
+        usage = UsageRow(
+            actor=actor,
+            day=day,
+            provider=PROVIDER,
+            tool=TOOL,
+            input_uncached=tokens.get("prompt_tokens_sum", 0),
+            output=tokens.get("output_tokens_sum", 0),
+            requests=payload.get("user_initiated_interaction_count", 0) + cli.get("request_count", 0),
+        )
+        agent_requests = sum(
+            feature.get("user_initiated_interaction_count", 0)
+            for feature in payload.get("totals_by_feature", [])
+            if "agent" in feature["feature"]
+        )
+        outcomes = outcome_rows(
+            actor,
+            day,
+            TOOL,
+            [
+                ("lines_suggested", payload.get("loc_suggested_to_add_sum", 0)),
+                ("lines_accepted", payload.get("loc_added_sum", 0)),
+                ("lines_added", payload.get("loc_added_sum", 0)),
+                ("lines_removed", payload.get("loc_deleted_sum", 0)),
+                ("suggestions_shown", payload.get("code_generation_activity_count", 0)),
+                ("suggestions_accepted", payload.get("code_acceptance_activity_count", 0)),
+                ("sessions", cli.get("session_count", 0)),
+                ("agent_requests", agent_requests),
+            ],
+        )
+        return Facts(usage=[usage] if usage.requests or usage.tokens() else [], outcomes=outcomes)

@@ -1,0 +1,125 @@
+"""OpenAI organisation usage (completions buckets grouped by user, key, project, model) and the users list.
+
+`input_tokens` already includes cached and cache-write tokens: the uncached part is what remains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from evidence.importers.base import (
+    COUNT,
+    FLAG,
+    TEXT,
+    ActorRef,
+    AliasRow,
+    Facts,
+    Importer,
+    Kept,
+    RecordError,
+    Required,
+    UsageRow,
+    moment_from_epoch,
+    pick,
+)
+
+PROVIDER = "openai"
+
+RESULT_SPEC = {
+    "start_time": Required(COUNT),
+    "end_time": COUNT,
+    "object": TEXT,
+    "input_tokens": Required(COUNT),
+    "input_cached_tokens": COUNT,
+    "input_cache_write_tokens": COUNT,
+    "input_uncached_tokens": COUNT,
+    "output_tokens": COUNT,
+    "num_model_requests": COUNT,
+    "project_id": TEXT,
+    "user_id": TEXT,
+    "api_key_id": TEXT,
+    "model": TEXT,
+    "batch": FLAG,
+    "service_tier": TEXT,
+}
+
+USER_SPEC = {
+    "object": TEXT,
+    "id": Required(TEXT),
+    "email": Required(TEXT),
+    "role": TEXT,
+    "added_at": COUNT,
+    "is_service_account": FLAG,
+}
+
+UNGROUPED = ActorRef("provider_user", "(usage not grouped by user or key)", PROVIDER)
+
+
+def usage_actor(result: dict[str, Any]) -> ActorRef:
+    if result.get("user_id"):
+        return ActorRef("provider_user", result["user_id"], PROVIDER)
+    if result.get("api_key_id"):
+        return ActorRef("api_key", result["api_key_id"], PROVIDER, automation=True)
+    return UNGROUPED
+
+
+class OpenAIUsage(Importer):
+    source = "openai-usage"
+    provider = PROVIDER
+    description = "Organization usage API pages for completions (buckets of grouped results)"
+
+    def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        results = record.get("results")
+        if not isinstance(results, list):
+            yield record
+            return
+        for result in results:
+            yield {**result, "start_time": record.get("start_time"), "end_time": record.get("end_time")}
+
+    def keep(self, record: dict[str, Any]) -> Kept:
+        payload = pick(record, RESULT_SPEC)
+        moment_from_epoch(payload["start_time"], where="start_time")
+        cached = payload.get("input_cached_tokens", 0) + payload.get("input_cache_write_tokens", 0)
+        if cached > payload["input_tokens"]:
+            raise RecordError("field 'input_tokens' is smaller than the cached tokens it includes")
+        grouping = ("project_id", "user_id", "api_key_id", "model", "batch", "service_tier")
+        key = "|".join([str(payload["start_time"]), *(str(payload.get(name, "")) for name in grouping)])
+        return Kept(key, payload)
+
+    def facts(self, payload: dict[str, Any]) -> Facts:
+        cache_read = payload.get("input_cached_tokens", 0)
+        cache_write = payload.get("input_cache_write_tokens", 0)
+        uncached = payload.get("input_uncached_tokens", payload["input_tokens"] - cache_read - cache_write)
+        dimension = "|".join(
+            str(payload.get(name, "")) for name in ("project_id", "api_key_id", "batch", "service_tier")
+        ).strip("|")
+        row = UsageRow(
+            actor=usage_actor(payload),
+            day=moment_from_epoch(payload["start_time"], where="start_time").date(),
+            provider=PROVIDER,
+            tool="api",
+            model=payload.get("model", ""),
+            dimension=dimension,
+            input_uncached=uncached,
+            cache_read=cache_read,
+            cache_write=cache_write,
+            output=payload.get("output_tokens", 0),
+            requests=payload.get("num_model_requests", 0),
+        )
+        return Facts(usage=[row])
+
+
+class OpenAIUsers(Importer):
+    source = "openai-users"
+    provider = PROVIDER
+    description = "Organization users list: resolves user_id (user-…) to an email"
+
+    def keep(self, record: dict[str, Any]) -> Kept:
+        payload = pick(record, USER_SPEC)
+        return Kept(payload["id"], payload)
+
+    def facts(self, payload: dict[str, Any]) -> Facts:
+        automation = payload.get("is_service_account", False)
+        actor = ActorRef("provider_user", payload["id"], PROVIDER, display=payload["email"], automation=automation)
+        return Facts(aliases=[AliasRow(actor, payload["email"].lower())])

@@ -1,0 +1,178 @@
+"""Reading a saved provider file as a stream of records, whatever shape an ordinary client saved it in.
+
+Shapes: one API response page (a JSON object whose `data`/`items` list holds the records), a JSON list of pages
+or of records, JSON Lines of records or of pages, or CSV for the sources that export it. A UTF-8 BOM and CRLF
+line endings are accepted. Memory stays flat: JSON Lines and CSV are read a line at a time, JSON documents with
+ijson, one record at a time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import ijson  # type: ignore[import-untyped]  # ijson ships no type information
+
+from evidence.importers.base import Importer
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+CSV_FIELD_LIMIT = 128 * 1024
+HEAD_BYTES = 64 * 1024
+# The pure-Python parser, not ijson's default C backend: the C backend crashes the process on a number of
+# thousands of digits, which a bad file may hold; the Python one rejects it as a malformed value.
+JSON_STREAM = ijson.get_backend("python")
+
+
+class ReadError(ValueError):
+    """The file cannot be read as the declared source; `where` is a line, row or record, or empty."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}" if where else reason)
+        self.where = where
+        self.reason = reason
+
+
+def records_read(path: Path, importer: Importer) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (where, record) for every record of the file, `where` being e.g. 'line 12' or 'record 3'."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ReadError("", "the file is UTF-16 text; save it as UTF-8")
+        start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        body = head[start:].lstrip()
+        if not body:
+            raise ReadError("", "the file is empty: no records")
+        handle.seek(start)
+        first = body[:1]
+        if first == b"{" and _first_line_is_json(head[start:]):
+            records = _json_lines(handle, importer)
+        elif first in {b"[", b"{"}:
+            records = _json_document(handle, importer, is_list=first == b"[")
+        elif importer.reads_csv:
+            records = _csv_rows(handle)
+        else:
+            shown = body[:20].decode("utf-8", errors="replace")
+            raise ReadError("", f"not JSON (it starts with {shown!r}); {importer.source} files are JSON or JSON Lines")
+        count = 0
+        for where, record in records:
+            count += 1
+            yield where, record
+        if count == 0:
+            raise ReadError("", "the file holds no records")
+
+
+def _first_line_is_json(head: bytes) -> bool:
+    line = head.lstrip().split(b"\n", 1)[0]
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+def _page_records(value: object, importer: Importer, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A page's records, or the value itself when it is a record."""
+    if not isinstance(value, dict):
+        raise ReadError(where, f"expected a JSON object, got {type(value).__name__}")
+    for key in importer.list_keys:
+        items = value.get(key)
+        if isinstance(items, list):
+            for index, item in enumerate(items, start=1):
+                if not isinstance(item, dict):
+                    raise ReadError(f"{where}, record {index}", "expected a JSON object")
+                yield f"{where}, record {index}", item
+            return
+    yield where, value
+
+
+def _json_lines(handle: BinaryIO, importer: Importer) -> Iterator[tuple[str, dict[str, Any]]]:
+    number = 0
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        where = f"line {number}"
+        if len(raw) > MAX_LINE_BYTES:
+            raise ReadError(where, f"the line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB")
+        if not raw.strip():
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ReadError(
+                where, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})"
+            ) from None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            detail = f"{error.msg}, column {error.colno}"
+            # only the last line of a file can lack its newline: a record cut off there is a truncated file
+            truncated = not raw.endswith(b"\n")
+            reason = (
+                f"truncated JSON: the file ends mid-record ({detail})" if truncated else f"not valid JSON ({detail})"
+            )
+            raise ReadError(where, reason) from None
+        except ValueError as error:  # Python refuses integers of more than 4,300 digits
+            raise ReadError(where, f"a number is too long to be a real value ({error})") from None
+        yield from _page_records(value, importer, where)
+
+
+def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> Iterator[tuple[str, dict[str, Any]]]:
+    count = 0
+    try:
+        if is_list:
+            for index, value in enumerate(JSON_STREAM.items(handle, "item"), start=1):
+                for where, record in _page_records(value, importer, f"record {index}"):
+                    count += 1
+                    yield where, record
+            return
+        start = handle.tell()
+        for key in importer.list_keys:
+            handle.seek(start)
+            for index, value in enumerate(JSON_STREAM.items(handle, f"{key}.item"), start=1):
+                if not isinstance(value, dict):
+                    raise ReadError(f"record {index}", "expected a JSON object")
+                count += 1
+                yield f"record {index}", value
+            if count:
+                return
+        keys = " or ".join(f"'{key}'" for key in importer.list_keys)
+        raise ReadError("", f"not a {importer.source} page: no {keys} list of records")
+    except ijson.IncompleteJSONError as error:
+        raise ReadError(f"record {count + 1}", f"truncated or malformed JSON ({_short(error)})") from None
+    except ijson.JSONError as error:
+        raise ReadError(f"record {count + 1}", f"malformed JSON ({_short(error)})") from None
+    except UnicodeDecodeError:
+        raise ReadError(f"record {count + 1}", "not UTF-8 text") from None
+    except ValueError as error:
+        if isinstance(error, ReadError):
+            raise
+        raise ReadError(f"record {count + 1}", f"a value cannot be read ({_short(error)})") from None
+
+
+def _csv_rows(handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.DictReader(text)
+    try:
+        for row in reader:
+            where = f"row {reader.line_num}"
+            if None in row:
+                raise ReadError(where, "more values than the header has columns")
+            yield where, row
+    except UnicodeDecodeError:
+        raise ReadError(f"around row {reader.line_num + 1}", "not UTF-8 text") from None
+    except csv.Error as error:
+        raise ReadError(f"row {reader.line_num + 1}", f"not valid CSV ({error})") from None
+    finally:
+        text.detach()
+
+
+def _short(error: Exception) -> str:
+    text = str(error)
+    return text if len(text) <= 120 else text[:117] + "..."

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evidence.services.activity_durability import durability_measure
+from evidence.services.activity_git import git_import
+from reviews.errors import ApplicationError
+from reviews.management.base import ApplicationCommand
+
+
+class Command(ApplicationCommand):
+    help = "Import local git repositories (commits, trailers, numstat, reverts, AI attribution); optionally measure durability."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, help="repository folders (working trees or bare clones)")
+        parser.add_argument("--durability-since", help="YYYY-MM-DD: measure survival and follow-up fixes since then")
+        parser.add_argument("--at", default="HEAD", help="the ref durability is measured at (default HEAD)")
+
+    def handle(self, *args: Any, paths: list[Path], durability_since: str | None, at: str, **options: Any) -> None:
+        since = None
+        if durability_since:
+            try:
+                since = datetime.fromisoformat(durability_since).replace(tzinfo=UTC)
+            except ValueError:
+                raise ApplicationError(f"--durability-since {durability_since!r}: expected YYYY-MM-DD") from None
+        for path in paths:
+            imported = git_import(path=path)
+            self.stdout.write(
+                f"{path}: {imported.commits} commits ({imported.attributed} AI-attributed, "
+                f"{imported.vanished} no longer in the history)"
+            )
+            if imported.note:
+                self.stdout.write(f"  {imported.note}")
+            if since is not None and imported.commits:
+                measured = durability_measure(repository=imported.repository, since=since, at_ref=at)
+                self.stdout.write(
+                    f"  durability of {measured.commits} commits: {measured.lines_surviving}/{measured.lines_added} "
+                    f"added lines still present at {at}, {measured.follow_up_fix_lines} changed again within 21 days"
+                )

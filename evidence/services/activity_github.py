@@ -1,0 +1,75 @@
+"""GitHub sync entry points: register an organisation's repositories and sync one repository (resumably)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from django.db import transaction
+
+from evidence.github.client import DEFAULT_BASE_URL, github_client
+from evidence.github.faults import RepositoryGone, github_faults
+from evidence.github.sync import RepoSync, RepoSynced
+from evidence.github.tokens import github_token
+from evidence.models import GitHubConnection, Repository
+from reviews.errors import ApplicationError
+
+
+def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DEFAULT_BASE_URL) -> list[Repository]:
+    """Register ORG's repositories (all of them, or REPOS as owner/name) and enqueue one sync task per repository."""
+    from evidence.tasks.github import sync_github_repo
+
+    names = list(repos)
+    for name in names:
+        if name.count("/") != 1:
+            raise ApplicationError(f"--repo {name!r}: expected OWNER/NAME")
+    if not names:
+        client = github_client(token=github_token(org=org, base_url=base_url), base_url=base_url)
+        with github_faults(what=f"organisation {org}"):
+            names = [repo.full_name for repo in client.get_organization(org).get_repos()]
+    GitHubConnection.objects.get_or_create(org=org, base_url=base_url)
+    repositories = []
+    with transaction.atomic():
+        for name in names:
+            repository, _ = Repository.objects.update_or_create(
+                host=Repository.Host.GITHUB, full_name=name, defaults={"base_url": base_url}
+            )
+            repositories.append(repository)
+            transaction.on_commit(partial(sync_github_repo.delay, repository.pk))
+    return repositories
+
+
+def github_repo_sync(*, repository_id: int) -> RepoSynced:
+    """Sync one repository from where its last run stopped. Raises SyncDeferred when it must wait (rate limit, 5xx)."""
+    repository = Repository.objects.get(pk=repository_id, host=Repository.Host.GITHUB)
+    base_url = repository.base_url or DEFAULT_BASE_URL
+    org = repository.full_name.split("/", 1)[0]
+    try:
+        client = github_client(token=github_token(org=org, base_url=base_url), base_url=base_url)
+        synced = RepoSync(repository=repository, client=client).run()
+    except RepositoryGone:
+        repository.sync_state = {**repository.sync_state, "gone": True}
+        repository.save(update_fields=["sync_state"])
+        return RepoSynced(gone=True)
+    except ApplicationError as error:
+        repository.sync_state = {**repository.sync_state, "error": error.message}
+        repository.save(update_fields=["sync_state"])
+        raise
+    repository.sync_state.pop("error", None)
+    repository.save(update_fields=["sync_state"])
+    return synced
+
+
+def github_sync_all() -> int:
+    """The nightly sync: every enabled organisation's known repositories."""
+    from evidence.tasks.github import sync_github_repo
+
+    count = 0
+    for connection in GitHubConnection.objects.filter(enabled=True):
+        repositories = Repository.objects.filter(
+            host=Repository.Host.GITHUB, base_url=connection.base_url, full_name__startswith=f"{connection.org}/"
+        )
+        for pk in repositories.values_list("pk", flat=True):
+            sync_github_repo.delay(pk)
+            count += 1
+    return count

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from evidence.git.build import RepoBuilder
+from evidence.models import ToolReportedCommit
+from evidence.services.activity_share import ai_share
+
+pytestmark = pytest.mark.django_db
+
+ADA = "Ada Abara <ada@example.com>"
+BEN = "Ben Bauer <ben@example.com>"
+CLAUDE = "Co-Authored-By: Claude <noreply@anthropic.com>"
+START = datetime(2026, 7, 1, 9, tzinfo=UTC)
+
+
+def release_history(path: Path) -> tuple[RepoBuilder, str]:
+    """v1 has 5 lines of Ben's; then within v1..v2 (hand-counted below):
+
+    Ada + Claude writes src/a.py (8 lines), Ben rewrites 2 of them by hand, a Devin agent commit co-authored
+    by Ben adds src/b.py (4 lines), Ada writes docs/readme.md (3 lines) without AI, and a tool-reported commit by
+    Ben adds 2 lines to src/c.py.
+    """
+    repo = RepoBuilder(path)
+    repo.write("src/c.py", [f"old {n}" for n in range(5)])
+    repo.commit("v1", author=BEN, when=START)
+    repo.git("tag", "v1")
+    repo.write("src/a.py", [f"ai {n}" for n in range(8)])
+    repo.commit("Add a", author=ADA, when=START + timedelta(days=1), trailers=[CLAUDE])
+    repo.write("src/a.py", ["ben 0", "ben 1", *[f"ai {n}" for n in range(2, 8)]])
+    repo.commit("Rewrite two lines", author=BEN, when=START + timedelta(days=2))
+    repo.write("src/b.py", [f"devin {n}" for n in range(4)])
+    repo.commit(
+        "Agent work",
+        author="Devin AI <158243242+devin-ai-integration[bot]@users.noreply.github.com>",
+        when=START + timedelta(days=3),
+        trailers=[f"Co-authored-by: {BEN}"],
+    )
+    repo.write("docs/readme.md", ["# Readme", "hello", "world"])
+    repo.commit("Docs", author=ADA, when=START + timedelta(days=4))
+    repo.write("src/c.py", [*[f"old {n}" for n in range(5)], "cursor 1", "cursor 2"])
+    reported = repo.commit("Extend c", author=BEN, when=START + timedelta(days=5))
+    repo.git("tag", "v2")
+    return repo, reported
+
+
+def test_ai_share_matches_hand_counts(tmp_path: Path) -> None:
+    _, reported = release_history(tmp_path / "rel")
+    ToolReportedCommit.objects.create(source="cursor-commits", sha=reported, tool="cursor", ai_lines_added=2)
+
+    share = ai_share(repo=tmp_path / "rel", from_ref="v1", to_ref="v2").as_json()
+
+    assert (share["total_lines"], share["ai_lines"]) == (17, 12)
+    assert share["ai_share"] == round(12 / 17, 4)
+    assert share["by_author"] == {
+        "Ada Abara": {"lines": 9, "ai_lines": 6},
+        "Ben Bauer": {"lines": 8, "ai_lines": 6},
+    }
+    assert share["files"]["src/a.py"] == {"lines": 8, "ai_lines": 6}
+    assert share["files"]["src/c.py"] == {"lines": 2, "ai_lines": 2}, "lines from before v1 are not counted"
+
+
+def test_path_globs_restrict_the_count_and_the_command_prints_json(tmp_path: Path) -> None:
+    release_history(tmp_path / "rel")
+    out = StringIO()
+
+    call_command("ai_share", repo=tmp_path / "rel", from_ref="v1", to_ref="v2", globs=["docs/*"], json=True, stdout=out)
+
+    data = json.loads(out.getvalue())
+    assert (data["total_lines"], data["ai_lines"], list(data["files"])) == (3, 0, ["docs/readme.md"])
+
+
+def test_ai_share_on_a_folder_that_is_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="not a git repository"):
+        call_command("ai_share", repo=tmp_path, from_ref="v1", to_ref="v2")

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from evidence.git.build import RepoBuilder
+from evidence.models import Commit, CommitAttribution
+from evidence.services.activity_durability import durability_measure
+from evidence.services.activity_git import git_import
+from reviews.errors import ApplicationError
+from reviews.models import Identity
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+ADA = "Ada Abara <ada@example.com>"
+BEN = "Ben Bauer <ben@example.com>"
+START = datetime(2026, 7, 1, 9, tzinfo=UTC)
+
+
+def small_history(path: Path) -> tuple[RepoBuilder, dict[str, str]]:
+    repo = RepoBuilder(path)
+    shas: dict[str, str] = {}
+    repo.write("app/core.py", [f"line {n}" for n in range(10)])
+    shas["human"] = repo.commit("Add core", author=BEN, when=START)
+    repo.write("app/feature.py", [f"feature {n}" for n in range(6)])
+    repo.write("tests/test_feature.py", ["def test_it():", "    assert True"])
+    shas["claude"] = repo.commit(
+        "Add feature",
+        author=ADA,
+        when=START + timedelta(days=1),
+        trailers=["Co-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>"],
+    )
+    repo.write("app/agent.py", ["print('agent')", "print('work')"])
+    shas["copilot"] = repo.commit(
+        "Implement agent task",
+        author="Copilot <198982749+Copilot@users.noreply.github.com>",
+        committer="GitHub <noreply@github.com>",
+        when=START + timedelta(days=2),
+        trailers=[
+            "Co-authored-by: copilot-swe-agent[bot] <198982749+copilot-swe-agent[bot]@users.noreply.github.com>",
+            f"Co-authored-by: {ADA}",
+        ],
+    )
+    shas["revert"] = repo.revert(shas["copilot"], author=BEN, when=START + timedelta(days=3))
+    return repo, shas
+
+
+def test_import_reads_trailers_numstat_attribution_and_reverts(tmp_path: Path) -> None:
+    ada = make_person(email="ada@example.com")
+    ben = make_person(email="other@example.com")
+    Identity.objects.create(person=ben, kind=Identity.Kind.EMAIL, value="Ben@Example.com")
+    _, shas = small_history(tmp_path / "shop")
+
+    imported = git_import(path=tmp_path / "shop")
+
+    assert imported.commits == 4
+    claude = Commit.objects.get(sha=shas["claude"])
+    assert (claude.additions, claude.files_changed, claude.touches_tests) == (8, 2, True)
+    assert claude.person == ada
+    assert claude.trailers == [["Co-Authored-By", "Claude Sonnet 4.5 <noreply@anthropic.com>"]]
+    assert list(claude.attributions.values_list("rule_name", "tool")) == [("coauthor-claude", "claude-code")]
+    agent = Commit.objects.get(sha=shas["copilot"])
+    assert agent.person == ada, "an agent's commit is credited to the human co-author who started it"
+    assert "agent-copilot-swe" in set(agent.attributions.values_list("rule_name", flat=True))
+    assert Commit.objects.get(sha=shas["human"]).person == ben
+    assert not CommitAttribution.objects.filter(commit__sha=shas["human"]).exists(), "no marker means unknown"
+    assert Commit.objects.get(sha=shas["revert"]).reverts == agent
+
+
+def test_reimport_changes_nothing(tmp_path: Path) -> None:
+    small_history(tmp_path / "shop")
+    git_import(path=tmp_path / "shop")
+    before = list(Commit.objects.order_by("sha").values())
+    attributions = CommitAttribution.objects.count()
+
+    git_import(path=tmp_path / "shop")
+
+    assert list(Commit.objects.order_by("sha").values()) == before
+    assert CommitAttribution.objects.count() == attributions
+
+
+def test_force_pushed_commits_are_kept_but_flagged(tmp_path: Path) -> None:
+    repo, shas = small_history(tmp_path / "shop")
+    git_import(path=tmp_path / "shop")
+    repo.git("reset", "-q", "--hard", shas["claude"])
+    repo.git("reflog", "expire", "--expire=now", "--all")
+
+    imported = git_import(path=tmp_path / "shop")
+
+    assert imported.vanished == 2
+    assert Commit.objects.count() == 4
+    assert set(Commit.objects.filter(is_present=False).values_list("sha", flat=True)) == {
+        shas["copilot"],
+        shas["revert"],
+    }
+
+
+def test_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ApplicationError, match="not a git repository"):
+        git_import(path=tmp_path)
+
+
+def test_empty_repository_is_skipped_cleanly(tmp_path: Path) -> None:
+    RepoBuilder(tmp_path / "empty")
+    imported = git_import(path=tmp_path / "empty")
+    assert (imported.commits, imported.note) == (0, "empty repository: nothing to import")
+
+
+def test_bare_and_shallow_clones_import(tmp_path: Path) -> None:
+    small_history(tmp_path / "shop")
+    subprocess.run(["git", "clone", "-q", "--bare", str(tmp_path / "shop"), str(tmp_path / "shop.git")], check=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{tmp_path / 'shop'}", str(tmp_path / "shallow")], check=True
+    )
+
+    bare = git_import(path=tmp_path / "shop.git")
+    shallow = git_import(path=tmp_path / "shallow")
+
+    assert (bare.repository.full_name, bare.commits) == ("shop", 4)
+    assert shallow.commits == 1
+    assert "shallow clone" in shallow.note
+
+
+def test_binary_files_and_non_utf8_names_and_messages(tmp_path: Path) -> None:
+    repo = RepoBuilder(tmp_path / "odd")
+    (repo.path / "logo.png").write_bytes(bytes(range(256)) * 4)
+    (repo.path / "caf\xe9.txt".encode("latin-1").decode("utf-8", "surrogateescape")).write_text("a\nb\n")
+    repo.git("config", "i18n.commitEncoding", "latin-1")
+    message_file = tmp_path / "message.txt"
+    message_file.write_bytes("Caf\xe9 au lait".encode("latin-1"))
+    repo.git("add", "-A")
+    repo.git(
+        "commit", "-q", "-F", str(message_file), env={"GIT_AUTHOR_NAME": "Ben", "GIT_AUTHOR_EMAIL": "ben@example.com"}
+    )
+
+    imported = git_import(path=tmp_path / "odd")
+
+    commit = Commit.objects.get(repository=imported.repository)
+    assert commit.files_changed == 2
+    assert commit.additions == 2, "binary files count no lines"
+    assert commit.subject.startswith("Caf")
+
+
+def test_durability_counts_surviving_lines_and_follow_up_fixes(tmp_path: Path) -> None:
+    repo = RepoBuilder(tmp_path / "dur")
+    repo.write("a.py", [f"a{n}" for n in range(10)])
+    first = repo.commit("ten lines", author=ADA, when=START)
+    repo.write("a.py", [f"a{n}" if n >= 3 else f"fixed{n}" for n in range(10)])
+    repo.commit("fix three lines within 21 days", author=BEN, when=START + timedelta(days=5))
+    repo.write("a.py", [f"a{n}" if n >= 5 else f"fixed{n}" for n in range(10)])
+    repo.commit("rewrite two more after 21 days", author=BEN, when=START + timedelta(days=40))
+    imported = git_import(path=tmp_path / "dur")
+
+    durability_measure(repository=imported.repository, since=START)
+
+    measured = Commit.objects.get(sha=first)
+    assert (measured.lines_surviving, measured.follow_up_fix_lines) == (5, 3)

@@ -1,0 +1,201 @@
+"""The real sync code through PyGithub against the local GitHub stand-in: pagination, 304, limits, faults, resume."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pytest_django import Settings as SettingsWrapper
+
+from evidence.github.faults import SyncDeferred
+from evidence.github.standin import Fault, StandinServer, StandinState, standin_start, synthetic_repo
+from evidence.models import CommitAttribution, Issue, PullRequest, Repository, Review
+from evidence.services.activity_github import github_repo_sync, github_sync_start
+from reviews.errors import ApplicationError
+from reviews.models import Identity
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = ["ada-abara", "ben-bauer", "chen-castro"]
+START = datetime(2026, 7, 1, 9, tzinfo=UTC)
+GOOD_TOKEN = "good-token"  # noqa: S105 - the stand-in's test token
+EXPIRED_TOKEN = "expired"  # noqa: S105 - a token the stand-in rejects
+
+
+@pytest.fixture
+def standin(settings: SettingsWrapper) -> Iterator[StandinServer]:
+    state = StandinState(
+        org="acme", repos={"shop": synthetic_repo("shop", pulls=7, start=START, logins=LOGINS)}, tokens={GOOD_TOKEN}
+    )
+    server = standin_start(state)
+    settings.TOKENPROOF_GITHUB_TOKEN = GOOD_TOKEN
+    settings.TOKENPROOF_GITHUB_PER_PAGE = 3
+    settings.TOKENPROOF_GITHUB_TIMEOUT = 2
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def synced_shop(standin: StandinServer, django_capture_on_commit_callbacks: Any) -> Callable[[], Repository]:
+    def sync() -> Repository:
+        with django_capture_on_commit_callbacks(execute=True):
+            [repository] = github_sync_start(org="acme", repos=["acme/shop"], base_url=standin.base_url)
+        return repository
+
+    return sync
+
+
+def test_first_sync_reads_everything_through_pagination(
+    synced_shop: Callable[[], Repository], standin: StandinServer
+) -> None:
+    ada = make_person(email="ada.abara@example.com")
+    Identity.objects.create(person=ada, kind=Identity.Kind.GITHUB_LOGIN, value="Ada-Abara")
+    ben = make_person(email="someone@example.com")
+    Identity.objects.create(person=ben, kind=Identity.Kind.GITHUB_LOGIN, value="ben-bauer")
+
+    repository = synced_shop()  # in-process tasks: the sync ran on commit
+
+    assert repository.commits.count() == 14
+    assert repository.pull_requests.count() == 7
+    assert Review.objects.filter(pull_request__repository=repository).count() == 7
+    assert list(Issue.objects.values_list("number", "closed_by__number")) == [(1005, 5)]
+    pull = PullRequest.objects.get(number=3)
+    assert (pull.state, pull.additions, pull.changed_files, pull.touches_tests) == ("merged", 56, 2, True)
+    assert pull.labels == ["ai-assisted"]
+    assert pull.body_markers == ["🤖 Generated with [Claude Code](https://claude.com/claude-code)"]
+    assert pull.commits.count() == 2
+    assert pull.person == ada
+    assert PullRequest.objects.get(number=5).linked_issue_numbers == [1005]
+    ai_commit = pull.commits.first()
+    assert ai_commit is not None
+    assert set(ai_commit.attributions.values_list("rule_name", flat=True)) == {
+        "coauthor-claude",
+        "pr-body-claude-code",
+        "pr-label-ai",
+    }
+    assert ai_commit.additions > 0
+    assert ai_commit.person == ada, "resolved by the commit's author email"
+    assert Review.objects.get(pull_request__number=3).person == ben
+    assert any("page=3" in path for path, _ in standin.state.requests), "listings were paginated"
+
+
+def test_incremental_sync_with_nothing_new_is_three_304s(
+    synced_shop: Callable[[], Repository], standin: StandinServer
+) -> None:
+    repository = synced_shop()
+    before = len(standin.state.requests)
+    remaining = standin.state.remaining
+
+    synced = github_repo_sync(repository_id=repository.pk)
+
+    new_requests = standin.state.requests[before:]
+    assert [status for _, status in new_requests] == [304, 304, 304]
+    assert standin.state.remaining == remaining, "304s cost no rate limit"
+    assert synced.not_modified == ["commits", "pulls", "issues"]
+
+
+def test_incremental_sync_reads_only_what_changed(
+    synced_shop: Callable[[], Repository], standin: StandinServer
+) -> None:
+    repository = synced_shop()
+    bigger = synthetic_repo("shop", pulls=8, start=START, logins=LOGINS)
+    standin.state.repos["shop"] = bigger
+
+    synced = github_repo_sync(repository_id=repository.pk)
+
+    assert (synced.commits, synced.pulls) == (2, 1)
+    assert repository.pull_requests.count() == 8
+
+
+def test_primary_rate_limit_defers_with_the_reset_countdown_and_resumes(standin: StandinServer) -> None:
+    standin.state.faults.append(Fault(path=r"/pulls$", kind="primary"))
+    repository = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
+
+    with pytest.raises(SyncDeferred) as deferred:
+        github_repo_sync(repository_id=repository.pk)
+
+    assert deferred.value.countdown is not None
+    assert 3500 < deferred.value.countdown <= 3610
+    assert repository.commits.count() == 14, "the commits phase finished and is kept"
+    commit_requests = sum(1 for path, _ in standin.state.requests if "/commits/" in path)
+    github_repo_sync(repository_id=repository.pk)
+    assert repository.pull_requests.count() == 7
+    assert sum(1 for path, _ in standin.state.requests if "/commits/" in path) == commit_requests, "no commit re-read"
+
+
+def test_secondary_rate_limits_use_retry_after(standin: StandinServer) -> None:
+    repository = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
+    for kind in ("secondary", "secondary-429"):
+        standin.state.faults.append(Fault(path=r"/commits$", kind=kind, retry_after=7))
+        with pytest.raises(SyncDeferred) as deferred:
+            github_repo_sync(repository_id=repository.pk)
+        assert deferred.value.countdown is not None
+        assert 7 < deferred.value.countdown <= 12
+
+
+def test_server_errors_back_off_and_a_stopped_sync_resumes_mid_listing(standin: StandinServer) -> None:
+    repository = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
+    standin.state.faults.append(Fault(path=r"/pulls/4$", kind="server"))
+
+    with pytest.raises(SyncDeferred) as deferred:
+        github_repo_sync(repository_id=repository.pk)
+
+    assert deferred.value.countdown is None
+    assert deferred.value.countdown_for(2) >= 120
+    repository.refresh_from_db()
+    assert "page=2" in repository.sync_state["pulls"]["next"], "the cursor of the page in progress is saved"
+    github_repo_sync(repository_id=repository.pk)
+    assert repository.pull_requests.count() == 7
+
+
+def test_timeout_is_deferred_not_waited(standin: StandinServer) -> None:
+    repository = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
+    standin.state.faults.append(Fault(path=r"/commits$", kind="hang", delay=3))
+    with pytest.raises(SyncDeferred, match="Timeout"):
+        github_repo_sync(repository_id=repository.pk)
+
+
+def test_wrong_token_and_missing_scopes_are_clear_errors_and_keep_data(
+    synced_shop: Callable[[], Repository], standin: StandinServer, settings: SettingsWrapper
+) -> None:
+    repository = synced_shop()
+    settings.TOKENPROOF_GITHUB_TOKEN = EXPIRED_TOKEN
+    with pytest.raises(ApplicationError, match="wrong or expired"):
+        github_repo_sync(repository_id=repository.pk)
+    settings.TOKENPROOF_GITHUB_TOKEN = GOOD_TOKEN
+    standin.state.faults.append(Fault(path=r"/commits$", kind="scopes"))
+    with pytest.raises(ApplicationError, match=r"lacks the needed scopes.*pull_requests=read"):
+        github_repo_sync(repository_id=repository.pk)
+    assert repository.commits.count() == 14
+    repository.refresh_from_db()
+    assert "scopes" in repository.sync_state["error"]
+
+
+def test_deleted_repository_is_skipped_and_its_history_kept(
+    synced_shop: Callable[[], Repository], standin: StandinServer
+) -> None:
+    repository = synced_shop()
+    del standin.state.repos["shop"]
+
+    synced = github_repo_sync(repository_id=repository.pk)
+
+    assert synced.gone
+    repository.refresh_from_db()
+    assert repository.sync_state["gone"] is True
+    assert repository.commits.count() == 14
+
+
+def test_whole_organisation_is_listed_and_attribution_rows_are_stable(
+    standin: StandinServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    standin.state.repos["api"] = synthetic_repo("api", pulls=2, start=START, logins=LOGINS)
+    with django_capture_on_commit_callbacks(execute=True):
+        repositories = github_sync_start(org="acme", base_url=standin.base_url)
+    assert sorted(repository.full_name for repository in repositories) == ["acme/api", "acme/shop"]
+    count = CommitAttribution.objects.count()
+    for repository in repositories:
+        github_repo_sync(repository_id=repository.pk)
+    assert CommitAttribution.objects.count() == count

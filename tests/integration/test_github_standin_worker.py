@@ -1,0 +1,66 @@
+"""GitHub sync through a real Celery worker process against the stand-in: a rate limit reschedules, never blocks."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from evidence.github.standin import Fault, StandinState, standin_start, synthetic_repo
+from evidence.models import Repository
+from evidence.tasks.github import sync_github_repo
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "ghp_integration_standin"  # noqa: S105 - the stand-in's test token
+START = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+def wait_synced(repository: Repository, *, timeout: float = 90) -> Repository:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        repository.refresh_from_db()
+        if repository.last_synced_at is not None:
+            return repository
+        time.sleep(0.25)
+    pytest.fail(f"{repository} was not synced in {timeout}s: {repository.sync_state}")
+
+
+def test_rate_limited_repository_is_rescheduled_while_the_worker_syncs_another(start_worker: Any) -> None:
+    logins = ["ada", "ben", "chen"]
+    state = StandinState(
+        org="acme",
+        repos={
+            "limited": synthetic_repo("limited", pulls=4, start=START, logins=logins),
+            "free": synthetic_repo("free", pulls=4, start=START, logins=logins),
+        },
+        tokens={TOKEN},
+        faults=[Fault(path=r"/repos/acme/limited/pulls$", kind="secondary-429", retry_after=4)],
+    )
+    server = standin_start(state)
+    try:
+        worker = start_worker(concurrency=1, extra_env={"TOKENPROOF_GITHUB_TOKEN": TOKEN})
+        limited = Repository.objects.create(host="github", full_name="acme/limited", base_url=server.base_url)
+        free = Repository.objects.create(host="github", full_name="acme/free", base_url=server.base_url)
+
+        sync_github_repo.delay(limited.pk)
+        sync_github_repo.delay(free.pk)
+
+        free = wait_synced(free)
+        limited = wait_synced(limited)
+    finally:
+        server.stop()
+
+    assert limited.last_synced_at is not None
+    assert free.last_synced_at is not None
+    assert free.last_synced_at < limited.last_synced_at, "one worker slot synced the other repository meanwhile"
+    assert (limited.commits.count(), limited.pull_requests.count()) == (8, 4)
+    assert limited.commits.filter(attributions__rule_name="coauthor-claude").exists()
+    received = [
+        line for line in worker.log().splitlines() if "evidence.sync_github_repo[" in line and "received" in line
+    ]
+    assert len(received) == 3, "two syncs and one retry, rescheduled through the broker"
+    statuses = [status for path, status in state.requests if path.startswith("/api/v3/repos/acme/limited/pulls?")]
+    assert statuses[0] == 429
