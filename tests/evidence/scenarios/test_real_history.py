@@ -1,4 +1,5 @@
-"""One scenario per archetype from real git history and provider-shaped usage files through the real importers.
+"""One scenario per archetype from real git history, provider-shaped usage files through the real importers, and a
+GitHub sync through PyGithub against the local stand-in.
 
 Cycle 2026-H2 (2026-07-01 … 2026-12-31). Figures are hand-computed from the histories below.
 """
@@ -7,10 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pytest_django import Settings as SettingsWrapper
 
+from evidence.github.standin import StandinState, standin_start, synthetic_repo
 from evidence.models import UsageFact
+from evidence.services.activity_github import github_sync_start
+from reviews.models import Identity
 from tests.evidence.scenarios.checks import valid_facts
 from tests.evidence.scenarios.real_history import (
     CLAUDE,
@@ -197,3 +203,35 @@ def test_usage_without_any_repository_activity(cycle, tmp_path: Path) -> None:  
     assert facts["coverage"]["usage_linked_share"] == 0.0
     assert [flag["kind"] for flag in facts["flags"]] == ["unlinked_usage"]
     assert facts["flags"][0]["figures"]["days"] == 3
+
+
+def test_reviewer_from_a_github_sync_through_pygithub(  # type: ignore[no-untyped-def]
+    cycle, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    # synthetic_repo: PR n is opened by LOGINS[n % 3] and reviewed by LOGINS[(n + 1) % 3]; every third PR is
+    # AI-assisted (Claude trailer, body marker, label). So Rita opens PRs 1, 4, 7 and reviews 3, 6, 9: all AI.
+    logins = ["aut-hor", "rita-reviewer", "oth-er"]
+    state = StandinState(
+        org="acme",
+        repos={"shop": synthetic_repo("shop", pulls=9, start=when(D(2026, 7, 1), 9), logins=logins)},
+        tokens={"good-token"},
+    )
+    server = standin_start(state)
+    settings.TOKENPROOF_GITHUB_TOKEN = "good-token"  # noqa: S105 - the stand-in's test token
+    rita = make_person(name="Rita", email="rita.reviewer@example.com")
+    Identity.objects.create(person=rita, kind=Identity.Kind.GITHUB_LOGIN, value="rita-reviewer")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            github_sync_start(org="acme", repos=["acme/shop"], base_url=server.base_url)
+    finally:
+        server.stop()
+
+    facts = valid_facts(rita, cycle)
+
+    assert (facts["work"]["reviews_given"], facts["outcomes"]["reviews_of_ai_prs"]) == (3, 3)
+    other = facts["outcomes"]["other"]
+    assert (other["prs_opened"], other["prs_merged"], other["merge_rate"]) == (3, 3, 1.0)
+    assert (other["median_hours_to_merge"], other["median_pr_lines"], other["commits"]) == (3.0, 62, 6)
+    assert facts["outcomes"]["ai_assisted"]["prs_merged"] == 0
+    assert facts["work"]["repositories"] == ["acme/shop"]
+    assert [source["source"] for source in facts["coverage"]["sources"]] == ["github"]
