@@ -43,7 +43,7 @@ class PersonEvidence:
 def evidence_facts_get(*, person: Person, cycle: ReviewCycle) -> dict[str, Any]:
     """The facts JSON for one person and cycle: the one source packets, pages, API and exports are built from.
 
-    Computed from the canonical rows on every call with a bounded number of queries (about 35, however much data
+    Computed from the canonical rows on every call with a bounded number of queries (32, however much data
     the person has); the shape is documented in docs/evidence-schema.md and docs/evidence-schema.json.
     """
     return person_evidence_get(person=person, cycle=cycle).facts
