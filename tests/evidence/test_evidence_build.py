@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from io import StringIO
+from typing import Any
 
 import jsonschema
 import pytest
@@ -47,8 +48,8 @@ def test_rebuilding_a_person_replaces_the_snapshot_and_links() -> None:
     assert WorkLink.objects.count() == 2  # the commit's trailer and its PR, once each
 
 
-@pytest.mark.django_db(transaction=True)
-def test_cycle_build_fans_out_in_chunks_and_settles_team_bands() -> None:
+@pytest.mark.django_db
+def test_cycle_build_fans_out_in_chunks_and_settles_team_bands(django_capture_on_commit_callbacks: Any) -> None:
     cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
     people = [make_person(name=f"P{index}", email=f"p{index}@example.com", team="Core") for index in range(7)]
     for index, person in enumerate(people):
@@ -56,7 +57,8 @@ def test_cycle_build_fans_out_in_chunks_and_settles_team_bands() -> None:
         made = commit(person, day=D(2026, 2, 2), additions=10, ai="claude-trailer")
         pull_request(person, number=index + 1, opened=at(D(2026, 2, 2)), merged=at(D(2026, 2, 3)), commits=[made])
 
-    build = facts_build_start(cycle=cycle, chunk_size=3)  # tasks run in-process here: 3 chunks, then finalize
+    with django_capture_on_commit_callbacks(execute=True):  # the fan-out is sent on commit; tasks run in-process
+        build = facts_build_start(cycle=cycle, chunk_size=3)  # 3 chunks, then finalize
     build.refresh_from_db()
 
     assert (build.status, build.total, build.done, build.failed) == ("done", 7, 7, 0)
@@ -153,12 +155,16 @@ def test_command_names_an_unknown_cycle_or_person_in_one_line() -> None:
         call_command("evidence", "--cycle", "2026-H1", "--person", "x@example.com")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_command_without_person_builds_the_whole_cycle() -> None:
+@pytest.mark.django_db
+def test_command_without_person_builds_the_whole_cycle(django_capture_on_commit_callbacks: Any) -> None:
     make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
     for index in range(3):
         make_person(name=f"P{index}")
     out = StringIO()
-    call_command("evidence", "--cycle", "2026-H1", "--chunk-size", "2", stdout=out)
-    assert "facts built for 3 of 3 people (done)" in out.getvalue()
+    # the fan-out is sent on commit: inside the test's transaction that is when the callbacks run
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("evidence", "--cycle", "2026-H1", "--chunk-size", "2", stdout=out)
+    assert "2026-H1: facts built for 0 of 3 people (queued)" in out.getvalue()
+    build = FactsBuild.objects.get()
+    assert (build.status, build.done, build.total, build.chunk_size) == ("done", 3, 3, 2)
     assert EvidenceFacts.objects.count() == 3
