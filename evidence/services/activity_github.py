@@ -39,13 +39,16 @@ def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DE
     return repositories
 
 
-def github_repo_sync(*, repository_id: int) -> RepoSynced:
-    """Sync one repository from where its last run stopped. Raises SyncDeferred when it must wait (rate limit, 5xx)."""
+def github_repo_sync(*, repository_id: int, token: str | None = None) -> RepoSynced:
+    """Sync one repository from where its last run stopped. Raises SyncDeferred when it must wait (rate limit, 5xx).
+
+    TOKEN is for the demo's in-process stand-in; otherwise the token comes from the environment or the database.
+    """
     repository = Repository.objects.get(pk=repository_id, host=Repository.Host.GITHUB)
     base_url = repository.base_url or DEFAULT_BASE_URL
     org = repository.full_name.split("/", 1)[0]
     try:
-        client = github_client(token=github_token(org=org, base_url=base_url), base_url=base_url)
+        client = github_client(token=token or github_token(org=org, base_url=base_url), base_url=base_url)
         synced = RepoSync(repository=repository, client=client).run()
     except RepositoryGone:
         repository.sync_state = {**repository.sync_state, "gone": True}

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evidence.models import Repository
 from evidence.services.activity_durability import durability_measure
 from evidence.services.activity_git import git_import
 from reviews.errors import ApplicationError
@@ -18,8 +19,24 @@ class Command(ApplicationCommand):
         parser.add_argument("paths", nargs="+", type=Path, help="repository folders (working trees or bare clones)")
         parser.add_argument("--durability-since", help="YYYY-MM-DD: measure survival and follow-up fixes since then")
         parser.add_argument("--at", default="HEAD", help="the ref durability is measured at (default HEAD)")
+        parser.add_argument(
+            "--github-repo", help="OWNER/NAME of a synced GitHub repository whose clone PATH is (one PATH only)"
+        )
 
-    def handle(self, *args: Any, paths: list[Path], durability_since: str | None, at: str, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        paths: list[Path],
+        durability_since: str | None,
+        at: str,
+        github_repo: str | None,
+        **options: Any,
+    ) -> None:
+        repository = None
+        if github_repo:
+            repository = Repository.objects.filter(host=Repository.Host.GITHUB, full_name=github_repo).first()
+            if repository is None or len(paths) != 1:
+                raise ApplicationError(f"--github-repo {github_repo}: sync it first, and give exactly one clone PATH")
         since = None
         if durability_since:
             try:
@@ -27,7 +44,7 @@ class Command(ApplicationCommand):
             except ValueError:
                 raise ApplicationError(f"--durability-since {durability_since!r}: expected YYYY-MM-DD") from None
         for path in paths:
-            imported = git_import(path=path)
+            imported = git_import(path=path, repository=repository)
             self.stdout.write(
                 f"{path}: {imported.commits} commits ({imported.attributed} AI-attributed, "
                 f"{imported.vanished} no longer in the history)"
