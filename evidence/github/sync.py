@@ -216,6 +216,7 @@ class RepoSync:
         if "pulls" not in self.result.not_modified:
             progress.pop("pending_high_water", None)
             self.phase_done("pulls", high_water=newest)
+        self.reverts_link()
 
     def pull_store(self, number: int) -> None:
         pull = self.gh_repo.get_pull(number)
@@ -252,9 +253,9 @@ class RepoSync:
                     "linked_issue_numbers": sorted(
                         {int(n) for n in LINKED_ISSUE.findall(f"{raw.get('title', '')}\n{body}")}
                     ),
-                    "reverts": self.reverted_pull(raw.get("title") or "", body),
                 },
             )
+            self.revert_note(number, raw.get("title") or "", body)
             self.pull_commits_link(row, branch_commits, raw.get("merge_commit_sha"), labels, markers)
             for review in reviews:
                 if review.submitted_at is None or review.user is None:
@@ -295,11 +296,20 @@ class RepoSync:
             return PullRequest.State.MERGED
         return PullRequest.State.CLOSED if raw.get("state") == "closed" else PullRequest.State.OPEN
 
-    def reverted_pull(self, title: str, body: str) -> PullRequest | None:
+    def revert_note(self, number: int, title: str, body: str) -> None:
+        """A revert PR usually comes before the PR it reverts in a newest-first listing: link them at phase end."""
         found = REVERTS_PULL.search(body)
-        if not found or not title.lower().startswith("revert"):
-            return None
-        return PullRequest.objects.filter(repository=self.repository, number=int(found.group(1))).first()
+        if found and title.lower().startswith("revert"):
+            self.state.setdefault("pending_reverts", {})[str(number)] = int(found.group(1))
+
+    def reverts_link(self) -> None:
+        pending: dict[str, int] = self.state.get("pending_reverts", {})
+        for number, target in list(pending.items()):
+            reverted = PullRequest.objects.filter(repository=self.repository, number=target).first()
+            if reverted is not None:
+                PullRequest.objects.filter(repository=self.repository, number=int(number)).update(reverts=reverted)
+                del pending[number]
+        self.save_state()
 
     def pull_commits_link(
         self, row: PullRequest, branch_commits: list[Any], merge_sha: str | None, labels: list[str], markers: list[str]
