@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from evidence.api import activity
+
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += activity.urlpatterns

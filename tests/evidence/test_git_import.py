@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import subprocess
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from evidence.git.build import RepoBuilder
 from evidence.models import Commit, CommitAttribution
@@ -159,3 +161,15 @@ def test_durability_counts_surviving_lines_and_follow_up_fixes(tmp_path: Path) -
 
     measured = Commit.objects.get(sha=first)
     assert (measured.lines_surviving, measured.follow_up_fix_lines) == (5, 3)
+
+
+def test_import_git_command_reports_counts_and_durability(tmp_path: Path) -> None:
+    small_history(tmp_path / "shop")
+    out = StringIO()
+
+    call_command("import_git", str(tmp_path / "shop"), durability_since="2026-06-01", stdout=out)
+
+    assert "4 commits (2 AI-attributed, 0 no longer in the history)" in out.getvalue()
+    assert "durability of 3 commits" in out.getvalue()
+    with pytest.raises(CommandError, match="expected YYYY-MM-DD"):
+        call_command("import_git", str(tmp_path / "shop"), durability_since="June")
