@@ -203,20 +203,23 @@ class RepoSync:
     # --- pull requests ---
 
     def pulls_phase(self) -> None:
-        progress = self.state.setdefault("pulls", {})
+        for raw in self.walk_updated("pulls", {"state": "all"}):
+            self.pull_store(raw["number"])
+        self.reverts_link()
+
+    def walk_updated(self, phase: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Items of PHASE's listing updated since the last completed sync, newest first; marks completion."""
+        progress = self.state.setdefault(phase, {})
         high_water = progress.get("high_water")
         newest = progress.get("pending_high_water")
-        params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": self.requester.per_page}
-        for raw in self.walk(
-            "pulls", "pulls", params, lambda item: bool(high_water) and item["updated_at"] <= high_water
-        ):
+        params = {**params, "sort": "updated", "direction": "desc", "per_page": self.requester.per_page}
+        for raw in self.walk(phase, phase, params, lambda item: bool(high_water) and item["updated_at"] <= high_water):
             newest = max(newest or raw["updated_at"], raw["updated_at"])
             progress["pending_high_water"] = newest
-            self.pull_store(raw["number"])
-        if "pulls" not in self.result.not_modified:
+            yield raw
+        if phase not in self.result.not_modified:
             progress.pop("pending_high_water", None)
-            self.phase_done("pulls", high_water=newest)
-        self.reverts_link()
+            self.phase_done(phase, high_water=newest)
 
     def pull_store(self, number: int) -> None:
         pull = self.gh_repo.get_pull(number)
@@ -343,15 +346,7 @@ class RepoSync:
     # --- issues ---
 
     def issues_phase(self) -> None:
-        progress = self.state.setdefault("issues", {})
-        high_water = progress.get("high_water")
-        newest = progress.get("pending_high_water")
-        params = {"state": "closed", "sort": "updated", "direction": "desc", "per_page": self.requester.per_page}
-        for raw in self.walk(
-            "issues", "issues", params, lambda item: bool(high_water) and item["updated_at"] <= high_water
-        ):
-            newest = max(newest or raw["updated_at"], raw["updated_at"])
-            progress["pending_high_water"] = newest
+        for raw in self.walk_updated("issues", {"state": "closed"}):
             if "pull_request" in raw:
                 continue
             Issue.objects.update_or_create(
@@ -360,9 +355,6 @@ class RepoSync:
                 defaults={"title": (raw.get("title") or "")[:1000], "closed_at": parse_time(raw.get("closed_at"))},
             )
             self.result.issues += 1
-        if "issues" not in self.result.not_modified:
-            progress.pop("pending_high_water", None)
-            self.phase_done("issues", high_water=newest)
         issues_link_closing_pulls(repository=self.repository)
 
 

@@ -107,6 +107,12 @@ class TeamHistory:
         self.demo.pulls.append(pull)
         return pull
 
+    def approved_pull(
+        self, sha: str, when: datetime, *, title: str, opener: str, approver: str, body: str = ""
+    ) -> None:
+        review = (approver, "APPROVED", when - timedelta(hours=2))
+        self.pull(sha, when, title=title, body=body, opener=opener, reviews=[review])
+
     def replay(self) -> None:
         for _, _, action in sorted(self.events, key=lambda event: (event[0], event[1])):
             action()
@@ -233,13 +239,9 @@ def team_history_plan(
                 repo.write(f"src/manual_{k}.py", [f"def manual_{k}_{n}(): return {n}" for n in range(15)])
                 repo.write(f"tests/test_manual_{k}.py", [f"def test_manual_{k}():", "    assert True"])
                 sha = repo.commit(f"Implement manual change {k}", author=ident(non_user), when=when)
-                history.pull(
-                    sha,
-                    when,
-                    title=f"Implement manual change {k}",
-                    body="Hand-written.",
-                    opener=non_user.github_login,
-                    reviews=[(manager.github_login, "APPROVED", when - timedelta(hours=2))],
+                title = f"Implement manual change {k}"
+                history.approved_pull(
+                    sha, when, title=title, opener=non_user.github_login, approver=manager.github_login
                 )
 
             history.at(day, manual_change)
@@ -250,14 +252,8 @@ def team_history_plan(
             when = CYCLE_START + timedelta(days=30)
             repo.write("src/review_tools.py", [f"CHECK_{n} = True" for n in range(10)])
             sha = repo.commit("Add review tooling", author=ident(reviewer), when=when)
-            history.pull(
-                sha,
-                when,
-                title="Add review tooling",
-                body="",
-                opener=reviewer.github_login,
-                reviews=[(manager.github_login, "APPROVED", when - timedelta(hours=2))],
-            )
+            title = "Add review tooling"
+            history.approved_pull(sha, when, title=title, opener=reviewer.github_login, approver=manager.github_login)
 
         history.at(30, own_change)
 
@@ -271,14 +267,8 @@ def team_history_plan(
                 aider = k == 0
                 author = f"{person.name} (aider) <{person.email}>" if aider else ident(person)
                 sha = repo.commit(f"aider: add {slug} {k}" if aider else f"Add {slug} {k}", author=author, when=when)
-                history.pull(
-                    sha,
-                    when,
-                    title=f"Add {slug} {k}",
-                    body="",
-                    opener=person.github_login,
-                    reviews=[(manager.github_login, "APPROVED", when - timedelta(hours=2))],
-                )
+                title = f"Add {slug} {k}"
+                history.approved_pull(sha, when, title=title, opener=person.github_login, approver=manager.github_login)
 
             history.at(day, mixed_change)
 
