@@ -51,7 +51,9 @@ def git_import(*, path: Path, repository: Repository | None = None) -> GitImport
             yield record
 
     stored = commits_store(repository=repository, records=tracked())
-    vanished = vanished_mark(repository=repository, present=seen)
+    # A clone of a GitHub repository need not hold every PR branch the API returned: only a local repository's
+    # own history says which commits disappeared.
+    vanished = vanished_mark(repository=repository, present=seen) if repository.host == Repository.Host.LOCAL else 0
     reverts_link(repository=repository, reverted=reverted)
     repository.default_branch = default_branch(shape.path)
     repository.sync_state = {**repository.sync_state, "empty": False, "shallow": shape.shallow, "bare": shape.bare}
