@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.api import usage
+from evidence.api import activity, usage
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += usage.urlpatterns
+urlpatterns += activity.urlpatterns

@@ -16,10 +16,14 @@ from pathlib import Path
 MAX_BLAME_BYTES = 5 * 1024 * 1024  # larger files (generated, vendored, data) are skipped, and reported as such
 
 
-def blame_file(repo: Path, rev: str, file_path: str) -> Counter[str]:
-    """Lines of FILE_PATH at REV, counted by the commit that last changed each one."""
+def blame_file(repo: Path, rev: str, file_path: str, since: str | None = None) -> Counter[str]:
+    """Lines of FILE_PATH at REV, counted by the commit that last changed each one.
+
+    With SINCE, blame walks only SINCE..REV: older lines go to the boundary commit, and git stops digging.
+    """
+    revision = f"{since}..{rev}" if since else rev
     process = subprocess.run(  # noqa: S603 - fixed argument list
-        ["git", "-C", str(repo), "blame", "--incremental", rev, "--", file_path],  # noqa: S607
+        ["git", "-C", str(repo), "blame", "--incremental", revision, "--", file_path],  # noqa: S607
         capture_output=True,
         check=False,
     )
@@ -34,10 +38,13 @@ def blame_file(repo: Path, rev: str, file_path: str) -> Counter[str]:
     return counts
 
 
-def blame_files(repo: Path, rev: str, files: Iterable[str], *, workers: int | None = None) -> dict[str, Counter[str]]:
+def blame_files(
+    repo: Path, rev: str, files: Iterable[str], *, since: str | None = None, workers: int | None = None
+) -> dict[str, Counter[str]]:
     file_list = list(files)
     with ThreadPoolExecutor(max_workers=workers or min(32, (os.cpu_count() or 2) * 2)) as pool:
-        return dict(zip(file_list, pool.map(lambda name: blame_file(repo, rev, name), file_list), strict=True))
+        counted = pool.map(lambda name: blame_file(repo, rev, name, since), file_list)
+        return dict(zip(file_list, counted, strict=True))
 
 
 def text_files_at(repo: Path, rev: str) -> tuple[list[str], list[str]]:

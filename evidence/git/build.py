@@ -41,33 +41,14 @@ class RepoBuilder:
         trailers: list[str] | None = None,
     ) -> str:
         """Commit everything staged or changed; AUTHOR and COMMITTER are 'Name <email>'."""
-        author_name, author_email = split_identity(author)
-        committer_name, committer_email = split_identity(committer or author)
-        stamp = when.isoformat()
-        env = {
-            "GIT_AUTHOR_NAME": author_name,
-            "GIT_AUTHOR_EMAIL": author_email,
-            "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_NAME": committer_name,
-            "GIT_COMMITTER_EMAIL": committer_email,
-            "GIT_COMMITTER_DATE": stamp,
-        }
+        env = identity_env(author=author, committer=committer or author, when=when)
         full = message if not trailers else f"{message}\n\n" + "\n".join(trailers)
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", full, env=env)
         return self.git("rev-parse", "HEAD")
 
     def revert(self, sha: str, *, author: str, when: datetime) -> str:
-        name, email = split_identity(author)
-        stamp = when.isoformat()
-        env = {
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_NAME": name,
-            "GIT_COMMITTER_EMAIL": email,
-            "GIT_COMMITTER_DATE": stamp,
-        }
+        env = identity_env(author=author, committer=author, when=when)
         self.git("revert", "--no-edit", sha, env=env)
         return self.git("rev-parse", "HEAD")
 
@@ -75,3 +56,18 @@ class RepoBuilder:
 def split_identity(identity: str) -> tuple[str, str]:
     name, _, email = identity.partition("<")
     return name.strip(), email.rstrip(">").strip()
+
+
+def identity_env(*, author: str, committer: str, when: datetime) -> dict[str, str]:
+    """The environment that makes git record AUTHOR and COMMITTER ('Name <email>') at WHEN."""
+    author_name, author_email = split_identity(author)
+    committer_name, committer_email = split_identity(committer)
+    stamp = when.isoformat()
+    return {
+        "GIT_AUTHOR_NAME": author_name,
+        "GIT_AUTHOR_EMAIL": author_email,
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_NAME": committer_name,
+        "GIT_COMMITTER_EMAIL": committer_email,
+        "GIT_COMMITTER_DATE": stamp,
+    }

@@ -70,7 +70,7 @@ def ai_share_measure(
     chosen = [name for name in blameable if name in touched and path_selected(name, globs)]
     share = AiShare(from_ref, to_ref, len(records))
     share.skipped_files = [name for name in skipped if name in touched and path_selected(name, globs)]
-    for name, counts in blame_files(repo, to_ref, chosen, workers=workers).items():
+    for name, counts in blame_files(repo, to_ref, chosen, since=from_ref, workers=workers).items():
         for sha, lines in counts.items():
             verdict = verdicts.get(sha)
             if verdict is None:

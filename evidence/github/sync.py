@@ -203,19 +203,23 @@ class RepoSync:
     # --- pull requests ---
 
     def pulls_phase(self) -> None:
-        progress = self.state.setdefault("pulls", {})
+        for raw in self.walk_updated("pulls", {"state": "all"}):
+            self.pull_store(raw["number"])
+        self.reverts_link()
+
+    def walk_updated(self, phase: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Items of PHASE's listing updated since the last completed sync, newest first; marks completion."""
+        progress = self.state.setdefault(phase, {})
         high_water = progress.get("high_water")
         newest = progress.get("pending_high_water")
-        params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": self.requester.per_page}
-        for raw in self.walk(
-            "pulls", "pulls", params, lambda item: bool(high_water) and item["updated_at"] <= high_water
-        ):
+        params = {**params, "sort": "updated", "direction": "desc", "per_page": self.requester.per_page}
+        for raw in self.walk(phase, phase, params, lambda item: bool(high_water) and item["updated_at"] <= high_water):
             newest = max(newest or raw["updated_at"], raw["updated_at"])
             progress["pending_high_water"] = newest
-            self.pull_store(raw["number"])
-        if "pulls" not in self.result.not_modified:
+            yield raw
+        if phase not in self.result.not_modified:
             progress.pop("pending_high_water", None)
-            self.phase_done("pulls", high_water=newest)
+            self.phase_done(phase, high_water=newest)
 
     def pull_store(self, number: int) -> None:
         pull = self.gh_repo.get_pull(number)
@@ -252,9 +256,9 @@ class RepoSync:
                     "linked_issue_numbers": sorted(
                         {int(n) for n in LINKED_ISSUE.findall(f"{raw.get('title', '')}\n{body}")}
                     ),
-                    "reverts": self.reverted_pull(raw.get("title") or "", body),
                 },
             )
+            self.revert_note(number, raw.get("title") or "", body)
             self.pull_commits_link(row, branch_commits, raw.get("merge_commit_sha"), labels, markers)
             for review in reviews:
                 if review.submitted_at is None or review.user is None:
@@ -295,11 +299,20 @@ class RepoSync:
             return PullRequest.State.MERGED
         return PullRequest.State.CLOSED if raw.get("state") == "closed" else PullRequest.State.OPEN
 
-    def reverted_pull(self, title: str, body: str) -> PullRequest | None:
+    def revert_note(self, number: int, title: str, body: str) -> None:
+        """A revert PR usually comes before the PR it reverts in a newest-first listing: link them at phase end."""
         found = REVERTS_PULL.search(body)
-        if not found or not title.lower().startswith("revert"):
-            return None
-        return PullRequest.objects.filter(repository=self.repository, number=int(found.group(1))).first()
+        if found and title.lower().startswith("revert"):
+            self.state.setdefault("pending_reverts", {})[str(number)] = int(found.group(1))
+
+    def reverts_link(self) -> None:
+        pending: dict[str, int] = self.state.get("pending_reverts", {})
+        for number, target in list(pending.items()):
+            reverted = PullRequest.objects.filter(repository=self.repository, number=target).first()
+            if reverted is not None:
+                PullRequest.objects.filter(repository=self.repository, number=int(number)).update(reverts=reverted)
+                del pending[number]
+        self.save_state()
 
     def pull_commits_link(
         self, row: PullRequest, branch_commits: list[Any], merge_sha: str | None, labels: list[str], markers: list[str]
@@ -333,15 +346,7 @@ class RepoSync:
     # --- issues ---
 
     def issues_phase(self) -> None:
-        progress = self.state.setdefault("issues", {})
-        high_water = progress.get("high_water")
-        newest = progress.get("pending_high_water")
-        params = {"state": "closed", "sort": "updated", "direction": "desc", "per_page": self.requester.per_page}
-        for raw in self.walk(
-            "issues", "issues", params, lambda item: bool(high_water) and item["updated_at"] <= high_water
-        ):
-            newest = max(newest or raw["updated_at"], raw["updated_at"])
-            progress["pending_high_water"] = newest
+        for raw in self.walk_updated("issues", {"state": "closed"}):
             if "pull_request" in raw:
                 continue
             Issue.objects.update_or_create(
@@ -350,9 +355,6 @@ class RepoSync:
                 defaults={"title": (raw.get("title") or "")[:1000], "closed_at": parse_time(raw.get("closed_at"))},
             )
             self.result.issues += 1
-        if "issues" not in self.result.not_modified:
-            progress.pop("pending_high_water", None)
-            self.phase_done("issues", high_water=newest)
         issues_link_closing_pulls(repository=self.repository)
 
 

@@ -87,6 +87,13 @@ def batch_store(
     logins: dict[str, str],
 ) -> int:
     reports = tool_reports_load(shas=[record.sha for record in batch])
+    # A clone imported over a synced GitHub repository keeps what only the API knows: logins and PR-opener credit.
+    known = {
+        sha: (login, person_id)
+        for sha, login, person_id in Commit.objects.filter(
+            repository=repository, sha__in=[record.sha for record in batch]
+        ).values_list("sha", "author_login", "person_id")
+    }
     rows: list[Commit] = []
     matches_by_sha: dict[str, list[Match]] = {}
     for record in batch:
@@ -94,7 +101,8 @@ def batch_store(
         signals.tool_reports = reports.get(record.sha, [])
         matches_by_sha[record.sha] = attribution_match(signals=signals, rules=rules)
         reported_person = next((report.person_id for report in signals.tool_reports if report.person_id), None)
-        login = logins.get(record.sha, "")
+        known_login, known_person = known.get(record.sha, ("", None))
+        login = logins.get(record.sha) or known_login
         rows.append(
             Commit(
                 repository=repository,
@@ -113,7 +121,9 @@ def batch_store(
                 deletions=record.deletions,
                 files_changed=len(record.files),
                 touches_tests=record.touches_tests,
-                person_id=people.credited(signals=signals, rules=rules, author_login=login) or reported_person,
+                person_id=people.credited(signals=signals, rules=rules, author_login=login)
+                or reported_person
+                or known_person,
                 is_present=True,
             )
         )

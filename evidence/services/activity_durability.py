@@ -29,11 +29,20 @@ class DurabilityMeasured:
     follow_up_fix_lines: int
 
 
-def durability_measure(*, repository: Repository, since: datetime, at_ref: str = "HEAD") -> DurabilityMeasured:
-    """Measure every commit on AT_REF committed since SINCE; rerunning overwrites the same figures."""
+def durability_measure(
+    *, repository: Repository, since: datetime, at_ref: str = "HEAD", at_date: datetime | None = None
+) -> DurabilityMeasured:
+    """Measure every commit on AT_REF committed since SINCE; rerunning overwrites the same figures.
+
+    AT_DATE measures at the last commit of AT_REF on or before that moment instead of at its tip.
+    """
     if not repository.local_path:
         raise ApplicationError(f"{repository}: durability needs a local clone (import it with import_git)")
     repo = repository_inspect(path=Path(repository.local_path)).path
+    if at_date is not None:
+        at_ref = git(repo, "rev-list", "-1", f"--before={at_date.isoformat()}", at_ref).strip()
+        if not at_ref:
+            raise ApplicationError(f"{repository}: no commit on or before {at_date.date()}")
     records = [
         record
         for record in commits_read(path=repo, revision_range=at_ref)

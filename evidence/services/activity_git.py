@@ -23,13 +23,18 @@ class GitImported:
     note: str = ""
 
 
-def git_import(*, path: Path) -> GitImported:
-    """Read PATH's history into Commit rows. Rerunning changes nothing; commits that left the history are kept, flagged."""
+def git_import(*, path: Path, repository: Repository | None = None) -> GitImported:
+    """Read PATH's history into Commit rows. Rerunning changes nothing; commits that left the history are kept, flagged.
+
+    REPOSITORY, when given, is a synced GitHub repository and PATH its clone: the clone adds numstat, git-ai notes
+    and durability to the same commit rows rather than a second copy of them.
+    """
     shape = repository_inspect(path=path.resolve())
     name = shape.path.name.removesuffix(".git") if shape.bare else shape.path.name
-    repository, _ = Repository.objects.get_or_create(
-        host=Repository.Host.LOCAL, full_name=name, defaults={"local_path": str(shape.path)}
-    )
+    if repository is None:
+        repository, _ = Repository.objects.get_or_create(
+            host=Repository.Host.LOCAL, full_name=name, defaults={"local_path": str(shape.path)}
+        )
     repository.local_path = str(shape.path)
     if shape.empty:
         repository.sync_state = {**repository.sync_state, "empty": True}
@@ -46,7 +51,9 @@ def git_import(*, path: Path) -> GitImported:
             yield record
 
     stored = commits_store(repository=repository, records=tracked())
-    vanished = vanished_mark(repository=repository, present=seen)
+    # A clone of a GitHub repository need not hold every PR branch the API returned: only a local repository's
+    # own history says which commits disappeared.
+    vanished = vanished_mark(repository=repository, present=seen) if repository.host == Repository.Host.LOCAL else 0
     reverts_link(repository=repository, reverted=reverted)
     repository.default_branch = default_branch(shape.path)
     repository.sync_state = {**repository.sync_state, "empty": False, "shallow": shape.shallow, "bare": shape.bare}

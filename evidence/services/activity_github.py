@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from functools import partial
 
 from django.db import transaction
 
 from evidence.github.client import DEFAULT_BASE_URL, github_client
-from evidence.github.faults import RepositoryGone, github_faults
+from evidence.github.faults import RepositoryGone, SyncDeferred, github_faults
 from evidence.github.sync import RepoSync, RepoSynced
 from evidence.github.tokens import github_token
 from evidence.models import GitHubConnection, Repository
 from reviews.errors import ApplicationError
+
+logger = logging.getLogger("tokenproof.github")
 
 
 def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DEFAULT_BASE_URL) -> list[Repository]:
@@ -39,13 +42,16 @@ def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DE
     return repositories
 
 
-def github_repo_sync(*, repository_id: int) -> RepoSynced:
-    """Sync one repository from where its last run stopped. Raises SyncDeferred when it must wait (rate limit, 5xx)."""
+def github_repo_sync(*, repository_id: int, token: str | None = None) -> RepoSynced:
+    """Sync one repository from where its last run stopped. Raises SyncDeferred when it must wait (rate limit, 5xx).
+
+    TOKEN is for the demo's in-process stand-in; otherwise the token comes from the environment or the database.
+    """
     repository = Repository.objects.get(pk=repository_id, host=Repository.Host.GITHUB)
     base_url = repository.base_url or DEFAULT_BASE_URL
     org = repository.full_name.split("/", 1)[0]
     try:
-        client = github_client(token=github_token(org=org, base_url=base_url), base_url=base_url)
+        client = github_client(token=token or github_token(org=org, base_url=base_url), base_url=base_url)
         synced = RepoSync(repository=repository, client=client).run()
     except RepositoryGone:
         repository.sync_state = {**repository.sync_state, "gone": True}
@@ -61,11 +67,20 @@ def github_repo_sync(*, repository_id: int) -> RepoSynced:
 
 
 def github_sync_all() -> int:
-    """The nightly sync: every enabled organisation's known repositories."""
+    """The nightly sync: every enabled organisation, with repositories created since the last night discovered.
+
+    If an organisation cannot be listed (a rate limit, a bad token), its known repositories are still enqueued:
+    each repository task then defers or records the error on its own row.
+    """
     from evidence.tasks.github import sync_github_repo
 
     count = 0
     for connection in GitHubConnection.objects.filter(enabled=True):
+        try:
+            count += len(github_sync_start(org=connection.org, base_url=connection.base_url))
+            continue
+        except (ApplicationError, SyncDeferred) as error:
+            logger.warning("listing %s failed, syncing its known repositories: %s", connection, error)
         repositories = Repository.objects.filter(
             host=Repository.Host.GITHUB, base_url=connection.base_url, full_name__startswith=f"{connection.org}/"
         )

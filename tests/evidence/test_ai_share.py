@@ -79,3 +79,17 @@ def test_path_globs_restrict_the_count_and_the_command_prints_json(tmp_path: Pat
 def test_ai_share_on_a_folder_that_is_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="not a git repository"):
         call_command("ai_share", repo=tmp_path, from_ref="v1", to_ref="v2")
+
+
+def test_binary_files_in_the_range_are_skipped_and_named(tmp_path: Path) -> None:
+    repo, _ = release_history(tmp_path / "rel")
+    repo.git("tag", "-d", "v2")
+    (repo.path / "assets").mkdir()
+    (repo.path / "assets" / "logo.png").write_bytes(bytes(range(256)) * 8)
+    repo.commit("Add logo", author=ADA, when=START + timedelta(days=6), trailers=[CLAUDE])
+    repo.git("tag", "v2")
+
+    share = ai_share(repo=tmp_path / "rel", from_ref="v1", to_ref="v2").as_json()
+
+    assert share["skipped_files"] == ["assets/logo.png"]
+    assert share["total_lines"] == 17

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 import subprocess
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from evidence.git.build import RepoBuilder
-from evidence.models import Commit, CommitAttribution
+from evidence.models import Commit, CommitAttribution, ToolReportedCommit
 from evidence.services.activity_durability import durability_measure
 from evidence.services.activity_git import git_import
 from reviews.errors import ApplicationError
 from reviews.models import Identity
+from tests.evidence.test_attribution import GIT_AI_NOTE
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +162,38 @@ def test_durability_counts_surviving_lines_and_follow_up_fixes(tmp_path: Path) -
 
     measured = Commit.objects.get(sha=first)
     assert (measured.lines_surviving, measured.follow_up_fix_lines) == (5, 3)
+    durability_measure(repository=imported.repository, since=START, at_date=START + timedelta(days=30))
+    assert Commit.objects.get(sha=first).lines_surviving == 7, "at a date before the second rewrite"
+
+
+def test_import_git_command_reports_counts_and_durability(tmp_path: Path) -> None:
+    small_history(tmp_path / "shop")
+    out = StringIO()
+
+    call_command("import_git", str(tmp_path / "shop"), durability_since="2026-06-01", stdout=out)
+
+    assert "4 commits (2 AI-attributed, 0 no longer in the history)" in out.getvalue()
+    assert "durability of 3 commits" in out.getvalue()
+    with pytest.raises(CommandError, match="expected YYYY-MM-DD"):
+        call_command("import_git", str(tmp_path / "shop"), durability_since="June")
+
+
+def test_git_ai_notes_and_tool_reported_shas_attribute_commits(tmp_path: Path) -> None:
+    repo = RepoBuilder(tmp_path / "notes")
+    repo.write("src/main.rs", [f"fn line_{n}() {{}}" for n in range(20)])
+    noted = repo.commit("Add main", author=BEN, when=START)
+    repo.write("src/lib.rs", ["pub fn lib() {}"])
+    reported = repo.commit("Add lib", author="Unknown Laptop <laptop@local>", when=START + timedelta(days=1))
+    repo.git("notes", "--ref=ai", "add", "-m", GIT_AI_NOTE, noted)
+    ada = make_person(email="ada@example.com")
+    ToolReportedCommit.objects.create(
+        source="cursor-commits", sha=reported, tool="cursor", person=ada, ai_lines_added=1
+    )
+
+    git_import(path=tmp_path / "notes")
+
+    note_match = CommitAttribution.objects.get(commit__sha=noted)
+    assert (note_match.rule_name, note_match.tool, note_match.ai_lines) == ("git-ai-note", "claude", 16)
+    tool_match = CommitAttribution.objects.get(commit__sha=reported)
+    assert (tool_match.rule_name, tool_match.tool, tool_match.confidence) == ("tool-reported-sha", "cursor", 1.0)
+    assert Commit.objects.get(sha=reported).person == ada, "the tool names the person when git does not"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from pytest_django import Settings as SettingsWrapper
 
 from evidence.github.faults import SyncDeferred
@@ -199,3 +201,14 @@ def test_whole_organisation_is_listed_and_attribution_rows_are_stable(
     for repository in repositories:
         github_repo_sync(repository_id=repository.pk)
     assert CommitAttribution.objects.count() == count
+
+
+def test_sync_github_command_syncs_the_named_repository(
+    standin: StandinServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sync_github", org="acme", repos=["acme/shop"], base_url=standin.base_url, stdout=out)
+    assert Repository.objects.get(full_name="acme/shop").pull_requests.count() == 7
+    with pytest.raises(CommandError, match="expected OWNER/NAME"):
+        call_command("sync_github", org="acme", repos=["shop"], base_url=standin.base_url)

@@ -54,15 +54,31 @@ def test_a_rate_limit_reschedules_the_task_with_a_countdown_instead_of_sleeping(
     assert 30 < float(retried.value.when) <= 35  # type: ignore[arg-type]
 
 
-def test_nightly_sync_enqueues_each_known_repository(standin: StandinServer, monkeypatch: Any) -> None:
+def test_nightly_sync_discovers_and_enqueues_each_repository(
+    standin: StandinServer, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     GitHubConnection.objects.create(org="acme", base_url=standin.base_url)
-    repository = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
     Repository.objects.create(host="github", full_name="other/x", base_url=standin.base_url)
     sent: list[int] = []
     monkeypatch.setattr(sync_github_repo, "delay", sent.append)
 
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sync_github_all.apply().get() == 1
+
+    assert sent == [Repository.objects.get(full_name="acme/shop").pk]
+
+
+def test_nightly_sync_falls_back_to_known_repositories_when_listing_fails(
+    standin: StandinServer, monkeypatch: Any
+) -> None:
+    GitHubConnection.objects.create(org="acme", base_url=standin.base_url)
+    known = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
+    standin.state.faults.append(Fault(path=r"/orgs/acme/repos$", kind="server"))
+    sent: list[int] = []
+    monkeypatch.setattr(sync_github_repo, "delay", sent.append)
+
     assert sync_github_all.apply().get() == 1
-    assert sent == [repository.pk]
+    assert sent == [known.pk]
 
 
 def test_stored_token_is_encrypted_under_the_field_key(settings: SettingsWrapper) -> None:

@@ -98,10 +98,13 @@ def worker_env(settings: SettingsWrapper, tmp_path: Path, transactional_db: Any)
 
 
 def forget_cached_backend() -> None:
-    """Celery caches its result backend on first use; a test that changes the backend URL must drop it."""
+    """Celery caches its result backend and broker pools on first use; a test that changes their URLs drops them."""
     app: Any = celery_app  # private attributes, absent from celery-types
     app._backend_cache = None
     app._local.__dict__.pop("backend", None)
+    app._pool = None  # kombu keeps one pool per broker URL; the next use picks the one for the new URL
+    if "amqp" in app.__dict__:
+        app.__dict__["amqp"]._producer_pool = None
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from reviews.demo.company import demo_people_csv_write
+from reviews.demo.repos import demo_repos_import
 from reviews.management.base import ApplicationCommand
 from reviews.management.progress import run_start_and_follow
 from reviews.models import EvidenceRun, ReviewCycle
@@ -26,14 +27,21 @@ class Command(ApplicationCommand):
 
     def handle(self, *args: Any, seed: int, **options: Any) -> None:
         demo_dir = settings.DATA_DIR / "demo"
-        self.step(f"1/3 People: writing the HRIS export and importing it (seed {seed})")
+        self.step(f"People: writing the HRIS export and importing it (seed {seed})")
         people_csv = demo_dir / "people.csv"
         people = demo_people_csv_write(path=people_csv, seed=seed)
         result = people_import(path=people_csv)
         teams = len({person.team for person in people})
         self.stdout.write(f"  {result.read} people in {teams} teams ({result.created} new, {result.updated} updated)")
 
-        self.step(f"2/3 Cycle {DEMO_CYCLE}: generating one packet per person")
+        self.step("Repositories: real git history per team, served by the GitHub stand-in and synced through PyGithub")
+        repos = demo_repos_import(folder=demo_dir / "repos", seed=seed, people=people)
+        self.stdout.write(
+            f"  {repos.repositories} repositories, {repos.commits} commits, {repos.pull_requests} pull requests,"
+            f" {repos.requests} API requests"
+        )
+
+        self.step(f"Cycle {DEMO_CYCLE}: generating one packet per person")
         cycle, _ = ReviewCycle.objects.get_or_create(
             name=DEMO_CYCLE,
             defaults={
@@ -47,7 +55,7 @@ class Command(ApplicationCommand):
         if run.status != EvidenceRun.Status.DONE:
             raise CommandError(f"Packet run {run.pk} ended {run.status}: {run.failed} packets failed; see the admin.")
 
-        self.step("3/3 Writing the cycle's packets")
+        self.step("Writing the cycle's packets")
         out_dir = settings.OUTPUT_DIR / cycle.name
         summary = run_output_write(run=run, out_dir=out_dir)
         self.stdout.write(self.style.SUCCESS(f"\n{run.done} packets and summary.csv written to {out_dir}/"))
