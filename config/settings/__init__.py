@@ -156,6 +156,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILI
 CELERY_TASK_ROUTES = {
     "reviews.build_packet": {"queue": "render"},
     "reviews.finalize_run": {"queue": "render"},
+    "reviews.finalize_export": {"queue": "render"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
@@ -166,6 +167,9 @@ CELERY_BEAT_SCHEDULE = {
 TOKENPROOF_MAX_TASK_ATTEMPTS = env_int("TOKENPROOF_MAX_TASK_ATTEMPTS", default=3, minimum=1)
 # A packet left RENDERING longer than this is treated as lost by the reconciler.
 TOKENPROOF_STALE_RENDER_SECONDS = env_int("TOKENPROOF_STALE_RENDER_SECONDS", default=900, minimum=1)
+# Each packet renders in a child process held to this budget; one that overruns fails with the reason.
+TOKENPROOF_RENDER_SECONDS = env_int("TOKENPROOF_RENDER_SECONDS", default=60, minimum=1)
+TOKENPROOF_RENDER_MEMORY_MB = env_int("TOKENPROOF_RENDER_MEMORY_MB", default=1024, minimum=64)
 
 if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     from django.core.exceptions import ImproperlyConfigured

@@ -1,0 +1,198 @@
+"""SVG charts for the packet, drawn in Python and set inline: no script, no fetch, every label escaped.
+
+Each chart scales to the person's own figures; none compares a person with anyone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+INK, MUTED, LINKED, UNLINKED, OTHER = "#1f2937", "#6b7280", "#2563eb", "#f59e0b", "#9ca3af"
+WIDTH = 640
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    tokens: int
+    linked: bool
+
+
+@dataclass(frozen=True)
+class PairedShare:
+    """One 0..1 figure for AI-assisted work beside the same figure for the person's other work."""
+
+    label: str
+    ai: float | None
+    other: float | None
+
+
+def _n(value: float) -> str:
+    """Coordinates with one decimal: format_html escapes its arguments to text, so numbers arrive formatted."""
+    return f"{value:.1f}"
+
+
+def _svg(height: int, title: str, body: SafeString) -> SafeString:
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{}" height="{}" viewBox="0 0 {} {}">'
+        "<title>{}</title>{}</svg>",
+        WIDTH,
+        height,
+        WIDTH,
+        height,
+        title,
+        body,
+    )
+
+
+def daily_activity_chart(*, days: Sequence[Day], start: date, end: date) -> SafeString:
+    """One bar per day of the cycle: blue when the day's usage is linked to work, amber when it is not."""
+    span = max((end - start).days + 1, 1)
+    height, top, bottom, left = 150, 10, 118, 4
+    plot_width = WIDTH - 2 * left
+    slot = plot_width / span
+    peak = max((day.tokens for day in days), default=0) or 1
+    bars = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+        (
+            (
+                _n(left + (day.day - start).days * slot),
+                _n(bottom - (bottom - top) * day.tokens / peak),
+                _n(max(slot * 0.8, 0.6)),
+                _n(max((bottom - top) * day.tokens / peak, 0.5)),
+                LINKED if day.linked else UNLINKED,
+            )
+            for day in days
+            if start <= day.day <= end
+        ),
+    )
+    months = format_html_join(
+        "",
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="0.5"/>'
+        '<text x="{}" y="{}" font-size="9" fill="{}">{}</text>',
+        (
+            (
+                _n(left + offset * slot),
+                bottom,
+                _n(left + offset * slot),
+                bottom + 4,
+                MUTED,
+                _n(left + offset * slot + 2),
+                bottom + 13,
+                MUTED,
+                label,
+            )
+            for offset, label in _month_starts(start, end)
+        ),
+    )
+    legend = format_html(
+        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">linked to work</text>'
+        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">no linked work that day</text>',
+        left, height - 10, LINKED, left + 12, height - 2, INK,
+        left + 110, height - 10, UNLINKED, left + 122, height - 2, INK,
+    )  # fmt: skip
+    axis = format_html(
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="0.6"/>',
+        left,
+        bottom,
+        WIDTH - left,
+        bottom,
+        MUTED,
+    )
+    return _svg(
+        height,
+        "AI coding-tool activity per day of the cycle, relative to this person's busiest day",
+        format_html("{}{}{}{}", bars, axis, months, legend),
+    )
+
+
+def _month_starts(start: date, end: date) -> list[tuple[int, str]]:
+    marks = []
+    current = start.replace(day=1)
+    while current <= end:
+        if current >= start:
+            marks.append(((current - start).days, current.strftime("%b")))
+        current = (current + timedelta(days=32)).replace(day=1)
+    return marks
+
+
+def paired_share_chart(*, rows: Sequence[PairedShare]) -> SafeString:
+    """Horizontal bars, 0-100%: AI-assisted work above the person's other work, one pair per figure."""
+    label_width, row_height, bar = 170, 34, 11
+    plot = WIDTH - label_width - 50
+    height = row_height * len(rows) + 24
+
+    def bar_cells(index: int, row: PairedShare) -> SafeString:
+        y = 6 + index * row_height
+        return format_html(
+            '<text x="0" y="{}" font-size="10" fill="{}">{}</text>{}{}',
+            y + 14,
+            INK,
+            row.label,
+            _share_bar(label_width, y, plot, bar, row.ai, LINKED),
+            _share_bar(label_width, y + bar + 2, plot, bar, row.other, OTHER),
+        )
+
+    body = format_html_join("", "{}", ((bar_cells(index, row),) for index, row in enumerate(rows)))
+    legend = format_html(
+        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">AI-assisted</text>'
+        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">own other work</text>',
+        label_width, height - 10, LINKED, label_width + 12, height - 2, INK,
+        label_width + 90, height - 10, OTHER, label_width + 102, height - 2, INK,
+    )  # fmt: skip
+    return _svg(height, "AI-assisted work against the person's own other work", format_html("{}{}", body, legend))
+
+
+def _share_bar(x: int, y: int, plot: int, height: int, share: float | None, colour: str) -> SafeString:
+    if share is None:
+        return format_html('<text x="{}" y="{}" font-size="9" fill="{}">no data</text>', x, y + 9, MUTED)
+    width = max(plot * min(max(share, 0.0), 1.0), 0.5)
+    return format_html(
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">{}</text>',
+        x,
+        y,
+        _n(width),
+        height,
+        colour,
+        _n(x + width + 4),
+        y + 9,
+        INK,
+        f"{share:.0%}",
+    )
+
+
+def tool_days_chart(*, tools: Sequence[tuple[str, int]], cycle_days: int) -> SafeString:
+    """Active days per tool, against the days in the cycle."""
+    label_width, row_height = 170, 18
+    plot = WIDTH - label_width - 60
+    height = row_height * len(tools) + 6
+    scale = plot / max(cycle_days, 1)
+    body = format_html_join(
+        "",
+        '<text x="0" y="{}" font-size="10" fill="{}">{}</text>'
+        '<rect x="{}" y="{}" width="{}" height="11" fill="{}"/>'
+        '<text x="{}" y="{}" font-size="9" fill="{}">{} days</text>',
+        (
+            (
+                index * row_height + 12,
+                INK,
+                name[:40],
+                label_width,
+                index * row_height + 3,
+                _n(max(days * scale, 0.5)),
+                LINKED,
+                _n(label_width + days * scale + 4),
+                index * row_height + 12,
+                INK,
+                days,
+            )
+            for index, (name, days) in enumerate(tools)
+        ),
+    )
+    return _svg(height, "Active days per AI tool in the cycle", body)
