@@ -93,9 +93,18 @@ def packet_render_pdf(
 
 
 def _packet_claim(*, packet_id: int) -> Packet | None:
-    """Take the packet for this delivery; None when it is already finished or has used up its attempts."""
+    """Take the packet for this delivery; None when it is finished, held by a live render, or out of attempts.
+
+    A RENDERING row is taken over only once its claim is stale: a duplicate delivery (the reconciler, a Redis
+    redelivery) must not start a second render of a packet another worker is still drawing, nor spend its attempts.
+    """
     max_attempts = settings.TOKENPROOF_MAX_TASK_ATTEMPTS
-    claimed = Packet.objects.filter(pk=packet_id, status__in=ACTIVE, attempts__lt=max_attempts).update(
+    stale_before = timezone.now() - timedelta(seconds=settings.TOKENPROOF_STALE_RENDER_SECONDS)
+    claimable = Q(pk=packet_id) & (
+        Q(status=Packet.Status.PENDING)
+        | Q(status=Packet.Status.RENDERING) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_before))
+    )
+    claimed = Packet.objects.filter(claimable, attempts__lt=max_attempts).update(
         status=Packet.Status.RENDERING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if claimed:
@@ -103,8 +112,9 @@ def _packet_claim(*, packet_id: int) -> Packet | None:
             status=EvidenceRun.Status.RUNNING
         )
         return Packet.objects.select_related("person__manager", "cycle").get(pk=packet_id)
-    # Delivered again after its last allowed attempt died with the worker: a poison message, stop here.
-    _packet_fail(packet_id=packet_id, reason=f"gave up after {max_attempts} attempts (the worker died each time)")
+    if Packet.objects.filter(claimable, attempts__gte=max_attempts).exists():
+        # Delivered again after its last allowed attempt died with the worker: a poison message, stop here.
+        _packet_fail(packet_id=packet_id, reason=f"gave up after {max_attempts} attempts (the worker died each time)")
     return None
 
 

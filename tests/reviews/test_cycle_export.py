@@ -128,10 +128,12 @@ def test_groups_under_five_people_are_suppressed_with_their_complement() -> None
     org, teams = org_figures(facts_list=people("Payments", 5) + people("Mobile", 3) + people("Data", 6))
     by_name = {team.name: team for team in teams}
     assert [team.name for team in teams] == ["Data", "Mobile", "Payments"]
-    assert by_name["Mobile"].suppressed and by_name["Mobile"].adoption == ""
+    assert by_name["Mobile"].suppressed
+    assert by_name["Mobile"].adoption == ""
     # Mobile alone would be the org minus Data and Payments: the smaller of those goes too.
     assert by_name["Payments"].suppressed
-    assert not by_name["Data"].suppressed and by_name["Data"].adoption == "100% (6 of 6)"
+    assert not by_name["Data"].suppressed
+    assert by_name["Data"].adoption == "100% (6 of 6)"
     assert (org.people, org.suppressed) == (14, False)
 
     small_org, _ = org_figures(facts_list=people("Payments", 4))
@@ -152,7 +154,8 @@ def test_hr_starts_an_export_through_the_api_and_downloads_the_zip(
     hr = make_person(name="Harriet", email="hr@example.com", role=Person.Role.HR)
     employee = Person.objects.get(email="pay0@example.com")
     client, other = Client(), Client()
-    assert hr.user is not None and employee.user is not None
+    assert hr.user is not None
+    assert employee.user is not None
     client.force_login(hr.user)
     other.force_login(employee.user)
 

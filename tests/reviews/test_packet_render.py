@@ -83,7 +83,8 @@ def test_packet_is_pdf_a_3b_tagged_with_metadata_and_embedded_fonts() -> None:
     assert "/StructTreeRoot" in root
     assert "/OutputIntents" in root
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
@@ -185,7 +186,7 @@ def test_a_render_past_its_time_budget_fails_with_a_reason_and_this_process_live
 
 def test_a_render_past_its_memory_budget_fails_with_a_reason() -> None:
     rows = "".join(f"<p>{'word ' * 200}</p>" for _ in range(20_000))
-    with pytest.raises(RenderBudgetExceededError, match="memory budget|MemoryError"):
+    with pytest.raises(RenderBudgetExceededError, match=r"memory budget|MemoryError"):
         html_to_pdf_isolated(rows, attachment=None, budget=RenderBudget(seconds=60, memory_mb=64))
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from pypdf import PdfReader
 from pytest_django import Settings as SettingsWrapper
 
@@ -77,10 +79,10 @@ def test_a_render_failure_is_recorded_and_the_run_still_finalizes(monkeypatch: p
     broken = make_person(name="Broken")
     real = __import__("reviews.services.packets", fromlist=["packet_render_pdf"]).packet_render_pdf
 
-    def render(*, facts: dict[str, object], version: int) -> bytes:
-        if facts["person"]["name"] == "Broken":  # type: ignore[index]
+    def render(*, facts: dict[str, Any], annotations: list[dict[str, Any]], version: int) -> bytes:
+        if facts["person"]["name"] == "Broken":
             raise RuntimeError("layout exploded")
-        return real(facts=facts, version=version)  # type: ignore[no-any-return]
+        return real(facts=facts, annotations=annotations, version=version)  # type: ignore[no-any-return]
 
     monkeypatch.setattr("reviews.services.packets.packet_render_pdf", render)
     run = evidence_run_start(cycle=make_cycle())
@@ -146,3 +148,30 @@ def test_generate_packets_command_shows_progress() -> None:
     assert "packets for Progress: 1/1" in out.getvalue()
     assert "Done, 1 built, 0 failed" in out.getvalue()
     assert cycle.packets.get().status == "done"
+
+
+def test_a_duplicate_delivery_leaves_a_live_render_alone() -> None:
+    make_person()
+    run = EvidenceRun.objects.create(cycle=make_cycle(), total=1)
+    packet = Packet.objects.create(run=run, cycle=run.cycle, person=make_person(), version=1)
+    # Another worker claimed it a moment ago and is still drawing it.
+    Packet.objects.filter(pk=packet.pk).update(status=Packet.Status.RENDERING, attempts=1, claimed_at=timezone.now())
+
+    assert packet_build(packet_id=packet.pk) == Packet.Status.RENDERING
+
+    packet.refresh_from_db()
+    assert (packet.status, packet.attempts) == ("rendering", 1)
+
+
+def test_a_stale_render_is_taken_over(settings: SettingsWrapper) -> None:
+    settings.TOKENPROOF_STALE_RENDER_SECONDS = 60
+    make_person()
+    run = EvidenceRun.objects.create(cycle=make_cycle(), total=1)
+    packet = Packet.objects.create(run=run, cycle=run.cycle, person=make_person(), version=1)
+    claimed_long_ago = timezone.now() - timedelta(minutes=5)
+    Packet.objects.filter(pk=packet.pk).update(status=Packet.Status.RENDERING, attempts=1, claimed_at=claimed_long_ago)
+
+    assert packet_build(packet_id=packet.pk) == Packet.Status.DONE
+
+    packet.refresh_from_db()
+    assert (packet.status, packet.attempts) == ("done", 2)

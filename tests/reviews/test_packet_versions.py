@@ -35,7 +35,8 @@ def engine_facts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def pdf_bytes(packet: Packet) -> bytes:
     with packet.pdf.open("rb") as handle:
-        return handle.read()
+        data: bytes = handle.read()
+    return data
 
 
 def pdf_text(packet: Packet) -> str:
@@ -131,7 +132,7 @@ def test_an_altered_copy_says_whose_packet_it_claims_to_be(engine_facts: None, t
     run = evidence_run_start(cycle=make_cycle(name="2026-H2"))
     path = tmp_path / "packet.pdf"
     path.write_bytes(pdf_bytes(run.packets.get()) + b"%tampered\n")
-    with pytest.raises(CommandError, match="claims to be the packet of ada@example.com for cycle 2026-H2"):
+    with pytest.raises(CommandError, match=r"claims to be the packet of ada@example\.com for cycle 2026-H2"):
         call_command("verify_packet", str(path), stdout=io.StringIO())
 
 
