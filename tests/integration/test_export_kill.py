@@ -6,6 +6,7 @@ export were each finalized once, and nothing is left pending or rendering.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -118,10 +119,8 @@ def test_export_survives_the_main_worker_process_killed_mid_export(
     os.kill(first.process.pid, signal.SIGKILL)
     first.process.wait(timeout=10)
     for child in children:  # the machine went down with it: orphaned pool children die too
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     assert CycleExport.objects.get(pk=export_id).status == "rendering"
 
     second: WorkerProcess = start_worker(concurrency=2, extra_env=FAULT_ENV)
