@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from reviews.charts import Day, PairedShare, daily_activity_chart, paired_share_chart, tool_days_chart
+from reviews.charts import Day, PairedShare, paired_share_chart, tool_days_chart, weekly_activity_chart
 
 SHORT, LONG, ESSAY = 200, 1200, 6000
 HIGHLIGHTS_SHOWN = 6
@@ -227,7 +227,7 @@ def packet_context_build(
         models=tuple(clip(_dict(item).get("model")) for item in _list(usage.get("models"))),
         usage_rows=_usage_rows(usage),
         usage_provenance=_provenance(_dict(usage.get("provenance")), None),
-        daily_chart=daily_activity_chart(days=usage_days, start=start, end=end) if usage_days else None,
+        daily_chart=weekly_activity_chart(days=usage_days, start=start, end=end) if usage_days else None,
         tools_chart=tool_days_chart(
             tools=[
                 (tool.name, int(_dict(item).get("active_days") or 0))
