@@ -68,7 +68,7 @@ def weekly_activity_chart(*, days: Sequence[Day], start: date, end: date) -> Saf
     scale = (bottom - top) / peak
     rects = []
     for week in range(weeks):
-        x, base = left + week * slot + slot * 0.1, bottom
+        x, base = left + week * slot + slot * 0.1, float(bottom)
         for tokens, colour in ((linked[week], LINKED), (unlinked[week], UNLINKED)):
             if tokens:
                 rects.append((_n(x), _n(base - tokens * scale), _n(slot * 0.8), _n(tokens * scale), colour))
