@@ -37,6 +37,19 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _legend(x: float, height: int, entries: Sequence[tuple[str, str, int]]) -> SafeString:
+    """Colour keys along the chart's bottom edge: (colour, label, room the entry takes before the next)."""
+    cells = []
+    for colour, label, width in entries:
+        cells.append((_n(x), height - 10, colour, _n(x + 12), height - 2, INK, label))
+        x += width
+    return format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">{}</text>',
+        cells,
+    )
+
+
 def _svg(height: int, title: str, body: SafeString) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{}" height="{}" viewBox="0 0 {} {}">'
@@ -79,12 +92,7 @@ def weekly_activity_chart(*, days: Sequence[Day], start: date, end: date) -> Saf
         '<text x="{}" y="{}" font-size="9" fill="{}">{}</text>',
         ((_n(left + offset / 7 * slot), bottom + 12, MUTED, label) for offset, label in _month_starts(start, end)),
     )
-    legend = format_html(
-        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">linked to work</text>'
-        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">no linked work that day</text>',
-        left, height - 10, LINKED, left + 12, height - 2, INK,
-        left + 110, height - 10, UNLINKED, left + 122, height - 2, INK,
-    )  # fmt: skip
+    legend = _legend(left, height, ((LINKED, "linked to work", 110), (UNLINKED, "no linked work that day", 0)))
     axis = format_html(
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="0.6"/>',
         left,
@@ -128,12 +136,7 @@ def paired_share_chart(*, rows: Sequence[PairedShare]) -> SafeString:
         )
 
     body = format_html_join("", "{}", ((bar_cells(index, row),) for index, row in enumerate(rows)))
-    legend = format_html(
-        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">AI-assisted</text>'
-        '<rect x="{}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{}" font-size="9" fill="{}">own other work</text>',
-        label_width, height - 10, LINKED, label_width + 12, height - 2, INK,
-        label_width + 90, height - 10, OTHER, label_width + 102, height - 2, INK,
-    )  # fmt: skip
+    legend = _legend(label_width, height, ((LINKED, "AI-assisted", 90), (OTHER, "own other work", 0)))
     return _svg(height, "AI-assisted work against the person's own other work", format_html("{}{}", body, legend))
 
 

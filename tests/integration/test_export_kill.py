@@ -92,12 +92,18 @@ def fault_settings(settings: SettingsWrapper) -> None:
     settings.TOKENPROOF_STALE_RENDER_SECONDS = int(FAULT_ENV["TOKENPROOF_STALE_RENDER_SECONDS"])
 
 
-def test_export_survives_a_pool_child_killed_mid_export(
-    start_worker: Any, tmp_path: Path, fault_settings: None
-) -> None:
+def worker_mid_export(start_worker: Any, tmp_path: Path) -> tuple[WorkerProcess, int]:
+    """A worker process with two pool children, part-way through an export of PEOPLE packets."""
     worker: WorkerProcess = start_worker(concurrency=2, extra_env=FAULT_ENV)
     export_id = start_export(tmp_path)
     wait_until(some_packets_done(export_id), timeout=60, what="the first packets")
+    return worker, export_id
+
+
+def test_export_survives_a_pool_child_killed_mid_export(
+    start_worker: Any, tmp_path: Path, fault_settings: None
+) -> None:
+    worker, export_id = worker_mid_export(start_worker, tmp_path)
 
     children = worker.child_pids()
     assert children, worker.log()[-3000:]
@@ -111,9 +117,7 @@ def test_export_survives_a_pool_child_killed_mid_export(
 def test_export_survives_the_main_worker_process_killed_mid_export(
     start_worker: Any, tmp_path: Path, fault_settings: None
 ) -> None:
-    first: WorkerProcess = start_worker(concurrency=2, extra_env=FAULT_ENV)
-    export_id = start_export(tmp_path)
-    wait_until(some_packets_done(export_id), timeout=60, what="the first packets")
+    first, export_id = worker_mid_export(start_worker, tmp_path)
 
     children = first.child_pids()
     os.kill(first.process.pid, signal.SIGKILL)

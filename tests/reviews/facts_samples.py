@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
-from evidence.selectors import NO_RANKING_CAVEAT, empty_outcome
+from evidence.selectors import NO_RANKING_CAVEAT, evidence_facts_get
+from reviews.models import Person, ReviewCycle
 
 CYCLE = {"name": "2026-H2", "start": "2026-07-01", "end": "2026-12-31", "previous": None}
 PREVIOUS_CYCLE = {"name": "2026-H1", "start": "2026-01-01", "end": "2026-06-30"}
@@ -275,47 +277,27 @@ def ten_x_facts(*, seed: int = 2) -> dict[str, Any]:
 
 
 def non_user_facts(*, name: str = "Quentin Rossi", email: str = "quentin.rossi@example.com") -> dict[str, Any]:
-    """Someone with repository work and no AI usage at all: their packet must be fair and complete."""
+    """Someone with repository work and no AI usage at all: their packet must be fair and complete.
+
+    It starts from the engine's own empty facts (evidence_facts_get) and adds only the person's other work.
+    """
     rng = random.Random(3)  # noqa: S311 -- seeded sample data, not secrets
     other = _outcome(rng, scale=1, ai=False)
-    return {
-        "schema": "tokenproof.evidence/1",
-        "person": {
-            "email": email,
-            "name": name,
-            "team": "Platform",
-            "manager": {"email": "m@example.com", "name": "Mira Novak"},
-        },
-        "cycle": dict(CYCLE),
-        "usage": {
-            "tools": [],
-            "models": [],
-            "active_days": 0,
-            "sessions": 0,
-            "tokens": {"input_uncached": 0, "cache_read": 0, "cache_write": 0, "output": 0},
-            "cost_usd": None,
-            "cache_read_share": None,
-            "acceptance": {"accepted": 0, "rejected": 0, "rate": None},
-            "cost_per_merged_ai_pr": {"usd": None, "team_band": None, "band_note": "no AI-assisted PR merged"},
-            "daily": [],
-        },
-        "work": {
-            "commits": other["commits"],
-            "pull_requests": other["prs_opened"],
-            "reviews_given": 31,
-            "repositories": ["acme/infra"],
-        },
-        "outcomes": {"ai_assisted": empty_outcome(), "other": other, "previous_cycle": None, "reviews_of_ai_prs": 6},
-        "patterns": [],
-        "flags": [],
-        "coverage": {
-            "sources": [{"source": "github", "first_day": "2026-07-01", "last_day": "2026-12-31", "records": 380}],
-            "usage_linked_share": None,
-            "unresolved_identities": 0,
-        },
-        "highlights": [],
-        "caveats": [{"applies_to": "general", "text": NO_RANKING_CAVEAT}],
+    manager = SimpleNamespace(email="mira.novak@example.com", name="Mira Novak")
+    person = SimpleNamespace(email=email, name=name, team="Platform", manager=manager)
+    cycle = SimpleNamespace(name=CYCLE["name"], start=date(2026, 7, 1), end=date(2026, 12, 31))
+    facts = evidence_facts_get(person=cast(Person, person), cycle=cast(ReviewCycle, cycle))
+    facts["work"] = {
+        "commits": other["commits"],
+        "pull_requests": other["prs_opened"],
+        "reviews_given": 31,
+        "repositories": ["acme/infra"],
     }
+    facts["outcomes"].update(other=other, reviews_of_ai_prs=6)
+    facts["coverage"]["sources"] = [
+        {"source": "github", "first_day": "2026-07-01", "last_day": "2026-12-31", "records": 380}
+    ]
+    return facts
 
 
 HOSTILE_STRINGS = (
