@@ -183,10 +183,12 @@ def evidence_runs_reconcile() -> list[int]:
     stale_before = timezone.now() - timedelta(seconds=settings.TOKENPROOF_STALE_RENDER_SECONDS)
     resent: list[int] = []
     for run in EvidenceRun.objects.exclude(status__in=EvidenceRun.TERMINAL):
-        stale = run.packets.filter(
-            Q(status=Packet.Status.RENDERING, claimed_at__lt=stale_before)
-            | Q(status=Packet.Status.PENDING, run__created_at__lt=stale_before)
-        ).values_list("pk", flat=True)
+        lost = Q(status=Packet.Status.RENDERING, claimed_at__lt=stale_before)
+        # Pending packets are re-sent only once the run has stalled: while workers are still claiming packets,
+        # the rest are queued behind them, and re-sending tens of thousands would only flood the broker.
+        if not run.packets.filter(claimed_at__gte=stale_before).exists():
+            lost |= Q(status=Packet.Status.PENDING, run__created_at__lt=stale_before)
+        stale = run.packets.filter(lost).values_list("pk", flat=True)
         for packet_id in stale:
             build_packet.delay(packet_id)
             resent.append(packet_id)
