@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -56,6 +58,7 @@ class CycleRunStartApi(APIView):
 class CycleExportStartApi(APIView):
     """HR starts the same export job as `manage.py export_cycle`; progress is read from GET /api/exports/<id>/."""
 
+    @extend_schema(request=None, responses={202: ExportOutputSerializer})
     def post(self, request: Request, cycle_id: int) -> Response:
         require_hr(request)
         export = cycle_export_start(cycle=get_object_or_404(ReviewCycle, pk=cycle_id), requested_by=request.user)  # type: ignore[arg-type]
@@ -63,12 +66,14 @@ class CycleExportStartApi(APIView):
 
 
 class ExportDetailApi(APIView):
+    @extend_schema(responses={200: ExportOutputSerializer})
     def get(self, request: Request, export_id: int) -> Response:
         require_hr(request)
         return Response(ExportOutputSerializer(get_object_or_404(CycleExport, pk=export_id)).data)
 
 
 class ExportZipApi(APIView):
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request: Request, export_id: int) -> FileResponse:
         require_hr(request)
         export = get_object_or_404(CycleExport, pk=export_id, status=CycleExport.Status.DONE)
