@@ -173,7 +173,7 @@ def tool_days_chart(*, tools: Sequence[tuple[str, int]], cycle_days: int) -> Saf
             (
                 index * row_height + 12,
                 INK,
-                name[:40],
+                name if len(name) <= 28 else name[:27] + "…",
                 label_width,
                 index * row_height + 3,
                 _n(max(days * scale, 0.5)),
