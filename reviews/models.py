@@ -161,6 +161,9 @@ class Packet(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    annotations = models.JSONField(
+        default=list, blank=True, help_text="The employee's annotations as this version printed them."
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["person__name", "-version"]
@@ -171,6 +174,71 @@ class Packet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.email} / {self.cycle.name} v{self.version}"
+
+
+class Annotation(models.Model):
+    """The employee's word on their packet: kept per person and cycle, so every regenerated version keeps it.
+
+    item_key names what it is about: a highlight's "<repository> <ref>", a flag's kind, or "" for the narrative.
+    """
+
+    class Kind(models.TextChoices):
+        HIGHLIGHT = "highlight", "Highlight (picked contribution)"
+        FLAG_EXPLANATION = "flag_explanation", "Explanation of a context flag"
+        NARRATIVE = "narrative", "Narrative"
+        DISPUTE = "dispute", "Correction or dispute"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="annotations")
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="annotations")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    item_key = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    highlighted = models.BooleanField(default=False, help_text="For highlights: the employee picked this item.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["kind", "item_key"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["person", "cycle", "kind", "item_key"], name="annotation_once_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}/{self.cycle_id} {self.kind} {self.item_key}"
+
+
+class CycleExport(models.Model):
+    """One HR export of a cycle: a packet run, then the folder (PDFs, summary.csv, org report, ZIP) written once."""
+
+    class Status(models.TextChoices):
+        RENDERING = "rendering", "Rendering packets"
+        WRITING = "writing", "Writing files"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    TERMINAL: ClassVar[set[str]] = {Status.DONE, Status.FAILED}
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="exports")
+    run = models.OneToOneField(EvidenceRun, on_delete=models.CASCADE, related_name="export")
+    out_dir = models.CharField(max_length=1000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RENDERING)
+    files_written = models.PositiveIntegerField(default=0)
+    zip_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    finalize_count = models.PositiveIntegerField(
+        default=0, help_text="How many times the files were finished (must stay 1)."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} export {self.pk} ({self.status})"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

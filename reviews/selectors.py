@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
+from reviews.models import Annotation, EvidenceRun, Packet, Person, ReviewCycle
+from reviews.packet_context import PacketContext, packet_context_build
+from reviews.rendering import FACTS_ATTACHMENT_NAME
 
 
 def cycle_population(*, cycle: ReviewCycle) -> QuerySet[Person]:
@@ -20,38 +24,56 @@ def cycle_population(*, cycle: ReviewCycle) -> QuerySet[Person]:
     return Person.objects.filter(employed).order_by("name", "email")
 
 
-@dataclass(frozen=True)
-class PacketContext:
-    """Everything the packet template prints, built from the facts JSON alone."""
-
-    person_name: str
-    person_email: str
-    team: str
-    manager_name: str
-    cycle_name: str
-    cycle_start: date
-    cycle_end: date
-    version: int
-    generated_on: date
-    facts: dict[str, Any]
-
-
-def packet_context_get(*, facts: dict[str, Any], version: int, generated_on: date) -> PacketContext:
-    person = facts["person"]
-    cycle = facts["cycle"]
-    manager = person.get("manager") or {}
-    return PacketContext(
-        person_name=person["name"],
-        person_email=person["email"],
-        team=person.get("team") or "—",
-        manager_name=manager.get("name") or "—",
-        cycle_name=cycle["name"],
-        cycle_start=date.fromisoformat(cycle["start"]),
-        cycle_end=date.fromisoformat(cycle["end"]),
-        version=version,
-        generated_on=generated_on,
-        facts=facts,
+def packet_context_get(*, packet: Packet) -> PacketContext:
+    """The context a stored packet version was printed from: its facts and its annotations snapshot."""
+    generated = packet.generated_at or timezone.now()
+    return packet_context_build(
+        facts=packet.facts,
+        annotations=packet.annotations,
+        version=packet.version,
+        generated_on=timezone.localdate(generated),
     )
+
+
+def annotations_snapshot(*, person: Person, cycle: ReviewCycle) -> list[dict[str, Any]]:
+    """The employee's current annotations for a cycle, as a packet version stores and prints them."""
+    return [
+        {"kind": note.kind, "item_key": note.item_key, "text": note.text, "highlighted": note.highlighted}
+        for note in Annotation.objects.filter(person=person, cycle=cycle).order_by("kind", "item_key")
+    ]
+
+
+@dataclass(frozen=True)
+class PacketVerification:
+    """What verify_packet reports: whether a file is a stored packet version, byte for byte."""
+
+    sha256: str
+    packet: Packet | None
+    embedded_facts: dict[str, Any] | None
+
+    @property
+    def verified(self) -> bool:
+        return self.packet is not None
+
+
+def packet_verification_get(*, pdf: bytes) -> PacketVerification:
+    digest = hashlib.sha256(pdf).hexdigest()
+    packet = Packet.objects.filter(sha256=digest, status=Packet.Status.DONE).select_related("person", "cycle").first()
+    return PacketVerification(sha256=digest, packet=packet, embedded_facts=embedded_facts_read(pdf=pdf))
+
+
+def embedded_facts_read(*, pdf: bytes) -> dict[str, Any] | None:
+    """The facts JSON attached to a PDF, or None when there is none or the file is not a readable PDF."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        attachments = PdfReader(io.BytesIO(pdf)).attachments
+        contents = attachments.get(FACTS_ATTACHMENT_NAME) or []
+        facts = json.loads(contents[0]) if contents else None
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        return None
+    return facts if isinstance(facts, dict) else None
 
 
 def person_for_user(*, user: Any) -> Person | None:

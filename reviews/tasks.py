@@ -21,6 +21,13 @@ def finalize_run(run_id: int) -> str:
     return str(evidence_run_finalize(run_id=run_id).status)
 
 
+@shared_task(name="reviews.finalize_export", acks_late=True)
+def finalize_export(export_id: int) -> str:
+    from reviews.services.exports import cycle_export_finalize
+
+    return str(cycle_export_finalize(export_id=export_id).status)
+
+
 @shared_task(name="reviews.reconcile_runs")
 def reconcile_runs() -> int:
     from reviews.services.packets import evidence_runs_reconcile

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reviews.errors import ApplicationError
@@ -59,9 +58,7 @@ def _visible_packet_or_404(request: HttpRequest, packet_id: int) -> Packet:
 def packet_preview(request: HttpRequest, packet_id: int) -> HttpResponse:
     packet = _visible_packet_or_404(request, packet_id)
     audit_record(actor=request.user, action="packet.view", target=packet, ip_address=client_ip(request))
-    context = packet_context_get(
-        facts=packet.facts, version=packet.version, generated_on=timezone.localdate(packet.generated_at)
-    )
+    context = packet_context_get(packet=packet)
     viewer = person_for_user(user=request.user)
     return render(
         request,

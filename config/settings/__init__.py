@@ -133,9 +133,12 @@ LOGGING = {
 }
 
 # --- Celery: the embedded default runs tasks in-process; a broker URL switches to real workers. ---
-CELERY_BROKER_URL = broker_url()
-CELERY_RESULT_BACKEND = result_backend_url(CELERY_BROKER_URL)
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+_CONFIGURED_BROKER = broker_url()
+CELERY_RESULT_BACKEND = result_backend_url(_CONFIGURED_BROKER)
+CELERY_TASK_ALWAYS_EAGER = _CONFIGURED_BROKER is None
+# In-process mode still serialises each task's arguments through a producer: give it an in-memory transport
+# rather than Celery's default amqp://localhost, so nothing ever reaches for a network broker.
+CELERY_BROKER_URL = _CONFIGURED_BROKER or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -157,6 +160,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILI
 CELERY_TASK_ROUTES = {
     "reviews.build_packet": {"queue": "render"},
     "reviews.finalize_run": {"queue": "render"},
+    "reviews.finalize_export": {"queue": "render"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
@@ -168,6 +172,9 @@ CELERY_BEAT_SCHEDULE = {
 TOKENPROOF_MAX_TASK_ATTEMPTS = env_int("TOKENPROOF_MAX_TASK_ATTEMPTS", default=3, minimum=1)
 # A packet left RENDERING longer than this is treated as lost by the reconciler.
 TOKENPROOF_STALE_RENDER_SECONDS = env_int("TOKENPROOF_STALE_RENDER_SECONDS", default=900, minimum=1)
+# Each packet renders in a child process held to this budget; one that overruns fails with the reason.
+TOKENPROOF_RENDER_SECONDS = env_int("TOKENPROOF_RENDER_SECONDS", default=60, minimum=1)
+TOKENPROOF_RENDER_MEMORY_MB = env_int("TOKENPROOF_RENDER_MEMORY_MB", default=1024, minimum=64)
 
 if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     from django.core.exceptions import ImproperlyConfigured

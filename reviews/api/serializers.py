@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from reviews.models import EvidenceRun, Packet, ReviewCycle
+from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
 
 
 class CycleOutputSerializer(serializers.ModelSerializer[ReviewCycle]):
@@ -50,3 +50,28 @@ class PacketOutputSerializer(serializers.ModelSerializer[Packet]):
 class PacketDetailSerializer(PacketOutputSerializer):
     class Meta(PacketOutputSerializer.Meta):
         fields: tuple[str, ...] = (*PacketOutputSerializer.Meta.fields, "facts")
+
+
+class ExportOutputSerializer(serializers.ModelSerializer[CycleExport]):
+    """An export's progress, read from its rows: packets from the run, then the files."""
+
+    cycle = serializers.CharField(source="cycle.name")
+    packets_total = serializers.IntegerField(source="run.total")
+    packets_done = serializers.IntegerField(source="run.done")
+    packets_failed = serializers.IntegerField(source="run.failed")
+
+    class Meta:
+        model = CycleExport
+        fields = (
+            "id",
+            "cycle",
+            "status",
+            "packets_total",
+            "packets_done",
+            "packets_failed",
+            "files_written",
+            "zip_sha256",
+            "error",
+            "created_at",
+            "finished_at",
+        )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,14 +16,17 @@ from rest_framework.views import APIView
 from reviews.api.serializers import (
     CycleInputSerializer,
     CycleOutputSerializer,
+    ExportOutputSerializer,
     PacketDetailSerializer,
     PacketOutputSerializer,
     RunOutputSerializer,
 )
-from reviews.models import EvidenceRun, Packet, ReviewCycle
+from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
 from reviews.selectors import is_hr, packets_visible_to, viewer_get
 from reviews.services.audit import audit_record
 from reviews.services.cycles import cycle_create
+from reviews.services.exports import cycle_export_start
+from reviews.services.exports.jobs import zip_file_name
 from reviews.services.packets import evidence_run_start
 
 
@@ -46,6 +53,38 @@ class CycleRunStartApi(APIView):
         run = evidence_run_start(cycle=get_object_or_404(ReviewCycle, pk=cycle_id), requested_by=request.user)  # type: ignore[arg-type]
         run.refresh_from_db()
         return Response(RunOutputSerializer(run).data, status=202)
+
+
+class CycleExportStartApi(APIView):
+    """HR starts the same export job as `manage.py export_cycle`; progress is read from GET /api/exports/<id>/."""
+
+    @extend_schema(request=None, responses={202: ExportOutputSerializer})
+    def post(self, request: Request, cycle_id: int) -> Response:
+        require_hr(request)
+        export = cycle_export_start(cycle=get_object_or_404(ReviewCycle, pk=cycle_id), requested_by=request.user)  # type: ignore[arg-type]
+        return Response(ExportOutputSerializer(export).data, status=202)
+
+
+class ExportDetailApi(APIView):
+    @extend_schema(responses={200: ExportOutputSerializer})
+    def get(self, request: Request, export_id: int) -> Response:
+        require_hr(request)
+        return Response(ExportOutputSerializer(get_object_or_404(CycleExport, pk=export_id)).data)
+
+
+class ExportZipApi(APIView):
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    def get(self, request: Request, export_id: int) -> FileResponse:
+        require_hr(request)
+        export = get_object_or_404(CycleExport, pk=export_id, status=CycleExport.Status.DONE)
+        audit_record(
+            actor=request.user,
+            action="cycle.export.download",
+            target=export,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        name = zip_file_name(export.cycle.name, export.pk)
+        return FileResponse((Path(export.out_dir) / name).open("rb"), as_attachment=True, filename=name)
 
 
 class RunDetailApi(APIView):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Protocol
 
 from celery import current_app as celery_app
 
-from reviews.models import EvidenceRun, ReviewCycle
+from reviews.models import CycleExport, EvidenceRun, ReviewCycle
 
 
 class Stream(Protocol):
@@ -98,3 +99,24 @@ def run_start_and_follow(*, cycle: ReviewCycle, stream: Stream) -> EvidenceRun:
         run.refresh_from_db()
         return run
     return run_wait(run_id=run.pk, stream=stream)
+
+
+def export_start_and_follow(
+    *, cycle: ReviewCycle, out_dir: Path, stream: Stream, poll_seconds: float = 0.5, timeout_seconds: float = 6 * 3600
+) -> CycleExport:
+    """Start a cycle export and draw its progress: the packets from the run's rows, then the files being written."""
+    from reviews.services.exports import cycle_export_start
+
+    with EagerProgress(stream=stream):
+        export = cycle_export_start(cycle=cycle, out_dir=out_dir)
+    if not celery_app.conf.task_always_eager:
+        run_wait(run_id=export.run_id, stream=stream, poll_seconds=poll_seconds, timeout_seconds=timeout_seconds)
+        stream.write("  writing PDFs, summary.csv, the org report and the ZIP…\n")
+        deadline = time.monotonic() + timeout_seconds
+        while time.monotonic() < deadline:
+            export.refresh_from_db()
+            if export.status in CycleExport.TERMINAL:
+                break
+            time.sleep(poll_seconds)
+    export.refresh_from_db()
+    return export

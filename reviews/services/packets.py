@@ -7,8 +7,10 @@ file names are deterministic, so a redelivered task (late acks) changes nothing 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,9 +22,10 @@ from django.utils import timezone
 
 from evidence.selectors import evidence_facts_get
 from reviews.errors import ApplicationError
-from reviews.models import EvidenceRun, Packet, ReviewCycle
-from reviews.rendering import html_to_pdf
-from reviews.selectors import cycle_population, packet_context_get
+from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
+from reviews.packet_context import packet_context_build
+from reviews.rendering import RenderBudget, html_to_pdf_isolated
+from reviews.selectors import annotations_snapshot, cycle_population
 
 logger = logging.getLogger("tokenproof.packets")
 ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
@@ -57,25 +60,51 @@ def packet_build(*, packet_id: int) -> Packet.Status:
         return Packet.Status(Packet.objects.get(pk=packet_id).status)
     try:
         facts = evidence_facts_get(person=packet.person, cycle=packet.cycle)
-        pdf = packet_render_pdf(facts=facts, version=packet.version)
+        annotations = annotations_snapshot(person=packet.person, cycle=packet.cycle)
+        pdf = packet_render_pdf(facts=facts, annotations=annotations, version=packet.version)
     except Exception as error:  # a packet's failure must not stop the run: it is recorded and counted
         logger.exception("packet %s failed", packet_id)
         _packet_fail(packet_id=packet_id, reason=f"{type(error).__name__}: {error}"[:2000])
         return Packet.Status.FAILED
-    _packet_store(packet=packet, facts=facts, pdf=pdf)
+    _packet_store(packet=packet, facts=facts, annotations=annotations, pdf=pdf)
     return Packet.Status.DONE
 
 
-def packet_render_pdf(*, facts: dict[str, object], version: int) -> bytes:
-    context = packet_context_get(facts=facts, version=version, generated_on=timezone.localdate())
-    html = render_to_string("reviews/packet.html", {"packet": context})
-    return html_to_pdf(html)
+def facts_json_bytes(*, facts: dict[str, Any]) -> bytes:
+    """The attachment: the facts exactly as stored on the packet row, in a stable byte form."""
+    return json.dumps(facts, sort_keys=True, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def packet_html(*, facts: dict[str, Any], annotations: list[dict[str, Any]], version: int) -> str:
+    context = packet_context_build(
+        facts=facts, annotations=annotations, version=version, generated_on=timezone.localdate()
+    )
+    return render_to_string("reviews/packet.html", {"packet": context})
+
+
+def packet_render_pdf(
+    *, facts: dict[str, Any], annotations: list[dict[str, Any]], version: int, budget: RenderBudget | None = None
+) -> bytes:
+    """PDF/A-3b with the facts JSON as its one attachment, rendered in a child held to the render budget."""
+    html = packet_html(facts=facts, annotations=annotations, version=version)
+    return html_to_pdf_isolated(
+        html, attachment=facts_json_bytes(facts=facts), budget=budget or RenderBudget.from_settings()
+    )
 
 
 def _packet_claim(*, packet_id: int) -> Packet | None:
-    """Take the packet for this delivery; None when it is already finished or has used up its attempts."""
+    """Take the packet for this delivery; None when it is finished, held by a live render, or out of attempts.
+
+    A RENDERING row is taken over only once its claim is stale: a duplicate delivery (the reconciler, a Redis
+    redelivery) must not start a second render of a packet another worker is still drawing, nor spend its attempts.
+    """
     max_attempts = settings.TOKENPROOF_MAX_TASK_ATTEMPTS
-    claimed = Packet.objects.filter(pk=packet_id, status__in=ACTIVE, attempts__lt=max_attempts).update(
+    stale_before = timezone.now() - timedelta(seconds=settings.TOKENPROOF_STALE_RENDER_SECONDS)
+    claimable = Q(pk=packet_id) & (
+        Q(status=Packet.Status.PENDING)
+        | Q(status=Packet.Status.RENDERING) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_before))
+    )
+    claimed = Packet.objects.filter(claimable, attempts__lt=max_attempts).update(
         status=Packet.Status.RENDERING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if claimed:
@@ -83,8 +112,9 @@ def _packet_claim(*, packet_id: int) -> Packet | None:
             status=EvidenceRun.Status.RUNNING
         )
         return Packet.objects.select_related("person__manager", "cycle").get(pk=packet_id)
-    # Delivered again after its last allowed attempt died with the worker: a poison message, stop here.
-    _packet_fail(packet_id=packet_id, reason=f"gave up after {max_attempts} attempts (the worker died each time)")
+    if Packet.objects.filter(claimable, attempts__gte=max_attempts).exists():
+        # Delivered again after its last allowed attempt died with the worker: a poison message, stop here.
+        _packet_fail(packet_id=packet_id, reason=f"gave up after {max_attempts} attempts (the worker died each time)")
     return None
 
 
@@ -95,7 +125,7 @@ def _packet_fail(*, packet_id: int, reason: str) -> None:
             EvidenceRun.objects.filter(packets__pk=packet_id).update(failed=F("failed") + 1)
 
 
-def _packet_store(*, packet: Packet, facts: dict[str, object], pdf: bytes) -> None:
+def _packet_store(*, packet: Packet, facts: dict[str, Any], annotations: list[dict[str, Any]], pdf: bytes) -> None:
     digest = hashlib.sha256(pdf).hexdigest()
     file_name = f"{packet.cycle_id}/{packet.person.email}-v{packet.version}.pdf"
     with transaction.atomic():
@@ -105,9 +135,9 @@ def _packet_store(*, packet: Packet, facts: dict[str, object], pdf: bytes) -> No
         if locked.pdf:
             locked.pdf.delete(save=False)
         locked.pdf.save(file_name, ContentFile(pdf), save=False)
-        locked.facts, locked.sha256, locked.error = facts, digest, ""
+        locked.facts, locked.annotations, locked.sha256, locked.error = facts, annotations, digest, ""
         locked.status, locked.generated_at = Packet.Status.DONE, timezone.now()
-        locked.save(update_fields=["pdf", "facts", "sha256", "error", "status", "generated_at"])
+        locked.save(update_fields=["pdf", "facts", "annotations", "sha256", "error", "status", "generated_at"])
         EvidenceRun.objects.filter(pk=locked.run_id).update(done=F("done") + 1)
 
 
@@ -134,6 +164,11 @@ def evidence_run_finalize(*, run_id: int) -> EvidenceRun:
         run.finished_at = timezone.now()
         run.finalize_count = F("finalize_count") + 1
         run.save(update_fields=["done", "failed", "status", "finished_at", "finalize_count"])
+        export_id = CycleExport.objects.filter(run_id=run_id).values_list("pk", flat=True).first()
+        if export_id is not None:
+            from reviews.tasks import finalize_export
+
+            transaction.on_commit(lambda: finalize_export.delay(export_id))
     run.refresh_from_db()
     return run
 
@@ -148,13 +183,18 @@ def evidence_runs_reconcile() -> list[int]:
     stale_before = timezone.now() - timedelta(seconds=settings.TOKENPROOF_STALE_RENDER_SECONDS)
     resent: list[int] = []
     for run in EvidenceRun.objects.exclude(status__in=EvidenceRun.TERMINAL):
-        stale = run.packets.filter(
-            Q(status=Packet.Status.RENDERING, claimed_at__lt=stale_before)
-            | Q(status=Packet.Status.PENDING, run__created_at__lt=stale_before)
-        ).values_list("pk", flat=True)
+        lost = Q(status=Packet.Status.RENDERING, claimed_at__lt=stale_before)
+        # Pending packets are re-sent only once the run has stalled: while workers are still claiming packets,
+        # the rest are queued behind them, and re-sending tens of thousands would only flood the broker.
+        if not run.packets.filter(claimed_at__gte=stale_before).exists():
+            lost |= Q(status=Packet.Status.PENDING, run__created_at__lt=stale_before)
+        stale = run.packets.filter(lost).values_list("pk", flat=True)
         for packet_id in stale:
             build_packet.delay(packet_id)
             resent.append(packet_id)
         if not run.packets.filter(status__in=ACTIVE).exists():
             finalize_run.delay(run.pk)
+    from reviews.services.exports import cycle_exports_reconcile
+
+    cycle_exports_reconcile(stale_before=stale_before)
     return resent

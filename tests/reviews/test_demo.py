@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,9 +34,15 @@ def test_demo_writes_a_packet_per_person_and_a_summary(settings: SettingsWrapper
     assert Person.objects.filter(role=Person.Role.HR).exists()
     assert Person.objects.filter(reports__isnull=False).distinct().count() >= 4
     cycle_dir = tmp_path / "out" / "2026-H2"
-    assert len(list(cycle_dir.glob("*.pdf"))) == people
+    assert len(list(cycle_dir.glob("*@example.com.pdf"))) == people
+    assert (cycle_dir / "org-report.pdf").read_bytes().startswith(b"%PDF-")
     with (cycle_dir / "summary.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert [row["name"] for row in rows] == sorted(row["name"] for row in rows)
     assert {row["status"] for row in rows} == {"done"}
+    manifest = json.loads((cycle_dir / "manifest.json").read_text())
+    assert len(manifest["files"]) == people + 2
+    (archive,) = cycle_dir.glob("*.zip")
+    with zipfile.ZipFile(archive) as opened:
+        assert sorted(opened.namelist()) == sorted([*(entry["name"] for entry in manifest["files"]), "manifest.json"])
     assert "make serve" in out.getvalue()

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from pypdf import PdfReader
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import EvidenceRun, Packet
-from reviews.services.packets import evidence_run_finalize, evidence_run_start, packet_build
+from reviews.services.packets import evidence_run_finalize, evidence_run_start, evidence_runs_reconcile, packet_build
 from reviews.tasks import build_packet, finalize_run, reconcile_runs
 from tests.factories import make_cycle, make_person, org_chart
 
@@ -77,10 +79,10 @@ def test_a_render_failure_is_recorded_and_the_run_still_finalizes(monkeypatch: p
     broken = make_person(name="Broken")
     real = __import__("reviews.services.packets", fromlist=["packet_render_pdf"]).packet_render_pdf
 
-    def render(*, facts: dict[str, object], version: int) -> bytes:
-        if facts["person"]["name"] == "Broken":  # type: ignore[index]
+    def render(*, facts: dict[str, Any], annotations: list[dict[str, Any]], version: int) -> bytes:
+        if facts["person"]["name"] == "Broken":
             raise RuntimeError("layout exploded")
-        return real(facts=facts, version=version)  # type: ignore[no-any-return]
+        return real(facts=facts, annotations=annotations, version=version)  # type: ignore[no-any-return]
 
     monkeypatch.setattr("reviews.services.packets.packet_render_pdf", render)
     run = evidence_run_start(cycle=make_cycle())
@@ -146,3 +148,51 @@ def test_generate_packets_command_shows_progress() -> None:
     assert "packets for Progress: 1/1" in out.getvalue()
     assert "Done, 1 built, 0 failed" in out.getvalue()
     assert cycle.packets.get().status == "done"
+
+
+def test_a_duplicate_delivery_leaves_a_live_render_alone() -> None:
+    make_person()
+    run = EvidenceRun.objects.create(cycle=make_cycle(), total=1)
+    packet = Packet.objects.create(run=run, cycle=run.cycle, person=make_person(), version=1)
+    # Another worker claimed it a moment ago and is still drawing it.
+    Packet.objects.filter(pk=packet.pk).update(status=Packet.Status.RENDERING, attempts=1, claimed_at=timezone.now())
+
+    assert packet_build(packet_id=packet.pk) == Packet.Status.RENDERING
+
+    packet.refresh_from_db()
+    assert (packet.status, packet.attempts) == ("rendering", 1)
+
+
+def test_a_stale_render_is_taken_over(settings: SettingsWrapper) -> None:
+    settings.TOKENPROOF_STALE_RENDER_SECONDS = 60
+    make_person()
+    run = EvidenceRun.objects.create(cycle=make_cycle(), total=1)
+    packet = Packet.objects.create(run=run, cycle=run.cycle, person=make_person(), version=1)
+    claimed_long_ago = timezone.now() - timedelta(minutes=5)
+    Packet.objects.filter(pk=packet.pk).update(status=Packet.Status.RENDERING, attempts=1, claimed_at=claimed_long_ago)
+
+    assert packet_build(packet_id=packet.pk) == Packet.Status.DONE
+
+    packet.refresh_from_db()
+    assert (packet.status, packet.attempts) == ("done", 2)
+
+
+def test_reconciler_leaves_queued_packets_alone_while_the_run_progresses(
+    settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TOKENPROOF_STALE_RENDER_SECONDS = 60
+    sent: list[int] = []
+    monkeypatch.setattr("reviews.tasks.build_packet.delay", sent.append)
+    cycle = make_cycle()
+    run = EvidenceRun.objects.create(cycle=cycle, total=2)
+    EvidenceRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    busy = Packet.objects.create(run=run, cycle=cycle, person=make_person(), version=1)
+    queued = Packet.objects.create(run=run, cycle=cycle, person=make_person(), version=1)
+    Packet.objects.filter(pk=busy.pk).update(status=Packet.Status.RENDERING, claimed_at=timezone.now())
+
+    evidence_runs_reconcile()
+    assert sent == []
+
+    Packet.objects.filter(pk=busy.pk).update(claimed_at=timezone.now() - timedelta(minutes=5))
+    evidence_runs_reconcile()
+    assert sorted(sent) == sorted([busy.pk, queued.pk])

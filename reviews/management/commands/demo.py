@@ -5,14 +5,14 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reviews.demo.company import demo_people_csv_write
 from reviews.demo.repos import demo_repos_import
 from reviews.management.base import ApplicationCommand
-from reviews.management.progress import run_start_and_follow
-from reviews.models import EvidenceRun, ReviewCycle
-from reviews.services.exports import run_output_write
+from reviews.management.progress import export_start_and_follow
+from reviews.models import CycleExport, ReviewCycle
 from reviews.services.people import people_import
 
 DEMO_CYCLE = "2026-H2"
@@ -27,21 +27,20 @@ class Command(ApplicationCommand):
 
     def handle(self, *args: Any, seed: int, **options: Any) -> None:
         demo_dir = settings.DATA_DIR / "demo"
-        self.step(f"People: writing the HRIS export and importing it (seed {seed})")
+        self.step(f"1/4 People: writing the HRIS export and importing it (seed {seed})")
         people_csv = demo_dir / "people.csv"
         people = demo_people_csv_write(path=people_csv, seed=seed)
         result = people_import(path=people_csv)
         teams = len({person.team for person in people})
         self.stdout.write(f"  {result.read} people in {teams} teams ({result.created} new, {result.updated} updated)")
 
-        self.step("Repositories: real git history per team, served by the GitHub stand-in and synced through PyGithub")
+        self.step("2/4 Repositories: real git history per team, served by the GitHub stand-in, synced through PyGithub")
         repos = demo_repos_import(folder=demo_dir / "repos", seed=seed, people=people)
         self.stdout.write(
             f"  {repos.repositories} repositories, {repos.commits} commits, {repos.pull_requests} pull requests,"
             f" {repos.requests} API requests"
         )
 
-        self.step(f"Cycle {DEMO_CYCLE}: generating one packet per person")
         cycle, _ = ReviewCycle.objects.get_or_create(
             name=DEMO_CYCLE,
             defaults={
@@ -51,15 +50,23 @@ class Command(ApplicationCommand):
                 "state": ReviewCycle.State.OPEN,
             },
         )
-        run = run_start_and_follow(cycle=cycle, stream=self.stdout)
-        if run.status != EvidenceRun.Status.DONE:
-            raise CommandError(f"Packet run {run.pk} ended {run.status}: {run.failed} packets failed; see the admin.")
+        self.step(f"3/4 Evidence: linking usage to work and building every person's facts for {DEMO_CYCLE}")
+        # Built for the whole cycle first, so that team cost bands rest on every teammate's figure.
+        call_command("evidence", cycle=cycle.name, stdout=self.stdout)
 
-        self.step("Writing the cycle's packets")
+        self.step(f"4/4 Cycle {DEMO_CYCLE}: one packet per person, then the HR export")
         out_dir = settings.OUTPUT_DIR / cycle.name
-        summary = run_output_write(run=run, out_dir=out_dir)
-        self.stdout.write(self.style.SUCCESS(f"\n{run.done} packets and summary.csv written to {out_dir}/"))
-        self.stdout.write(f"  summary: {summary}")
+        export = export_start_and_follow(cycle=cycle, out_dir=out_dir, stream=self.stdout)
+        run = export.run
+        if export.status != CycleExport.Status.DONE or run.failed:
+            raise CommandError(
+                f"Export {export.pk} ended {export.status} with {run.failed} failed packets: {export.error or 'see the admin'}."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n{run.done} packets, summary.csv, org-report.pdf, manifest.json and a ZIP written to {out_dir}/"
+            )
+        )
         self.stdout.write(
             "\nBrowse them: run `make serve`, open http://127.0.0.1:8000/ and pick a demo login:\n"
             "  an employee sees their own packet first, a manager sees released packets of their reports,\n"

@@ -1,0 +1,137 @@
+"""The export's files: PDFs named by email, a formula-safe summary.csv sorted by name, a manifest and a ZIP.
+
+Every file is written to a temporary name and renamed into place, so a rerun after a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from reviews.models import Packet
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+SUMMARY_COLUMNS = (
+    "name",
+    "email",
+    "team",
+    "manager",
+    "cycle",
+    "version",
+    "status",
+    "ai_prs_merged",
+    "ai_merge_rate",
+    "ai_survival_share",
+    "ai_reverted",
+    "other_prs_merged",
+    "other_merge_rate",
+    "other_survival_share",
+    "other_reverted",
+    "flags",
+    "usage_linked_share",
+    "unresolved_identities",
+    "sha256",
+    "pdf",
+)
+MANIFEST_NAME = "manifest.json"
+UNSAFE_FILE_CHARACTERS = re.compile(r"[^A-Za-z0-9@._+-]")
+
+
+def csv_safe(value: object) -> str:
+    """Spreadsheets run cells that start with = + - @ (or a tab, CR, NUL) as formulas; a leading quote keeps them text."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def pdf_file_name(email: str) -> str:
+    """<email>.pdf, with anything a file system could read as a path turned into '_'."""
+    return UNSAFE_FILE_CHARACTERS.sub("_", email).lstrip(".") + ".pdf"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def packet_pdf_copy(*, packet: Packet, out_dir: Path) -> str:
+    """Copy a finished packet to out_dir/<email>.pdf unless an identical file is there already."""
+    name = pdf_file_name(packet.person.email)
+    target = out_dir / name
+    if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == packet.sha256:
+        return name
+    with packet.pdf.open("rb") as source:
+        write_atomically(target, source.read())
+    return name
+
+
+def _figure(facts: dict[str, Any], *path: str) -> object:
+    value: Any = facts
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return "" if value is None else value
+
+
+def summary_csv_write(*, packets: Sequence[Packet], pdf_names: dict[int, str], path: Path) -> None:
+    """One row per person, sorted by name (never by any usage figure), every cell formula-safe."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(SUMMARY_COLUMNS)
+    for packet in sorted(packets, key=lambda packet: (packet.person.name.casefold(), packet.person.email)):
+        facts = packet.facts or {}
+        manager = packet.person.manager
+        writer.writerow(
+            csv_safe(cell)
+            for cell in (
+                packet.person.name,
+                packet.person.email,
+                packet.person.team,
+                manager.email if manager else "",
+                packet.cycle.name,
+                packet.version,
+                packet.status,
+                _figure(facts, "outcomes", "ai_assisted", "prs_merged"),
+                _figure(facts, "outcomes", "ai_assisted", "merge_rate"),
+                _figure(facts, "outcomes", "ai_assisted", "survival_share"),
+                _figure(facts, "outcomes", "ai_assisted", "reverted"),
+                _figure(facts, "outcomes", "other", "prs_merged"),
+                _figure(facts, "outcomes", "other", "merge_rate"),
+                _figure(facts, "outcomes", "other", "survival_share"),
+                _figure(facts, "outcomes", "other", "reverted"),
+                len(facts.get("flags") or []) if facts else "",
+                _figure(facts, "coverage", "usage_linked_share"),
+                _figure(facts, "coverage", "unresolved_identities"),
+                packet.sha256,
+                pdf_names.get(packet.pk, ""),
+            )
+        )
+    write_atomically(path, buffer.getvalue().encode("utf-8"))
+
+
+def manifest_and_zip_write(*, out_dir: Path, names: Iterable[str], zip_path: Path, header: dict[str, Any]) -> str:
+    """Write manifest.json (SHA-256 and size of every file) and a ZIP of the files plus the manifest.
+
+    Returns the ZIP's SHA-256.
+    """
+    entries: list[dict[str, Any]] = []
+    for name in sorted(set(names)):
+        data = (out_dir / name).read_bytes()
+        entries.append({"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+    manifest = json.dumps({**header, "files": entries}, indent=1, sort_keys=True).encode("utf-8")
+    write_atomically(out_dir / MANIFEST_NAME, manifest)
+    partial = zip_path.with_name(f".{zip_path.name}.partial")
+    # PDFs are already compressed streams: storing them is as small as deflating them, and much faster.
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+        for entry in entries:
+            archive.write(out_dir / entry["name"], arcname=entry["name"])
+        archive.writestr(MANIFEST_NAME, manifest)
+    os.replace(partial, zip_path)
+    return hashlib.sha256(zip_path.read_bytes()).hexdigest()
