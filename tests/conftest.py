@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,28 @@ def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# Reference rows that data migrations seed. A transactional test's flush empties them for every later test,
+# so tests that touch the database get them back (get_or_create: nothing changes when they are present).
+SEEDING_MIGRATIONS = ("evidence.migrations.0003_seed_attribution_rules", "evidence.migrations.0003_price_table_seed")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_seeded(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from evidence.models import AttributionRule
+
+    if AttributionRule.objects.exists():
+        return
+    from django.apps import apps
+
+    for module in SEEDING_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
-from evidence.selectors import NO_RANKING_CAVEAT, evidence_facts_get
-from reviews.models import Person, ReviewCycle
+from evidence.selectors import EVIDENCE_SCHEMA, NO_RANKING_CAVEAT, empty_outcome
 
 CYCLE = {"name": "2026-H2", "start": "2026-07-01", "end": "2026-12-31", "previous": None}
 PREVIOUS_CYCLE = {"name": "2026-H1", "start": "2026-01-01", "end": "2026-06-30"}
@@ -276,17 +274,52 @@ def ten_x_facts(*, seed: int = 2) -> dict[str, Any]:
     return facts
 
 
+def empty_facts(*, name: str, email: str, team: str) -> dict[str, Any]:
+    """The facts of someone with no usage and no work: the contract's shape with empty figures, no database."""
+    return {
+        "schema": EVIDENCE_SCHEMA,
+        "person": {
+            "email": email,
+            "name": name,
+            "team": team,
+            "manager": {"email": "mira.novak@example.com", "name": "Mira Novak"},
+        },
+        "cycle": dict(CYCLE),
+        "usage": {
+            "tools": [],
+            "models": [],
+            "active_days": 0,
+            "sessions": 0,
+            "tokens": {"input_uncached": 0, "cache_read": 0, "cache_write": 0, "output": 0},
+            "cost_usd": None,
+            "cache_read_share": None,
+            "acceptance": {"accepted": 0, "rejected": 0, "rate": None},
+            "cost_per_merged_ai_pr": {"usd": None, "team_band": None, "band_note": "no AI-assisted PR merged"},
+            "daily": [],
+        },
+        "work": {"commits": 0, "pull_requests": 0, "reviews_given": 0, "repositories": []},
+        "outcomes": {
+            "ai_assisted": empty_outcome(),
+            "other": empty_outcome(),
+            "previous_cycle": None,
+            "reviews_of_ai_prs": 0,
+        },
+        "patterns": [],
+        "flags": [],
+        "coverage": {"sources": [], "usage_linked_share": None, "unresolved_identities": 0},
+        "highlights": [],
+        "caveats": [{"applies_to": "general", "text": NO_RANKING_CAVEAT}],
+    }
+
+
 def non_user_facts(*, name: str = "Quentin Rossi", email: str = "quentin.rossi@example.com") -> dict[str, Any]:
     """Someone with repository work and no AI usage at all: their packet must be fair and complete.
 
-    It starts from the engine's own empty facts (evidence_facts_get) and adds only the person's other work.
+    It starts from the facts of a person with no data at all and adds only the person's other work.
     """
     rng = random.Random(3)  # noqa: S311 -- seeded sample data, not secrets
     other = _outcome(rng, scale=1, ai=False)
-    manager = SimpleNamespace(email="mira.novak@example.com", name="Mira Novak")
-    person = SimpleNamespace(email=email, name=name, team="Platform", manager=manager)
-    cycle = SimpleNamespace(name=CYCLE["name"], start=date(2026, 7, 1), end=date(2026, 12, 31))
-    facts = evidence_facts_get(person=cast(Person, person), cycle=cast(ReviewCycle, cycle))
+    facts = empty_facts(name=name, email=email, team="Platform")
     facts["work"] = {
         "commits": other["commits"],
         "pull_requests": other["prs_opened"],
