@@ -14,6 +14,7 @@ from evidence.importers.base import (
     Facts,
     Importer,
     Kept,
+    RecordError,
     Required,
     UsageRow,
     day_from_text,
@@ -71,7 +72,9 @@ class AnthropicUsage(Importer):
         if not isinstance(results, list):
             yield record  # not a bucket: keep() names what is missing
             return
-        for result in results:
+        for index, result in enumerate(results):
+            if not isinstance(result, dict):
+                raise RecordError(f"field 'results[{index}]': expected a JSON object")
             yield {**result, "starting_at": record.get("starting_at"), "ending_at": record.get("ending_at")}
 
     def keep(self, record: dict[str, Any]) -> Kept:

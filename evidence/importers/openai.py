@@ -74,7 +74,9 @@ class OpenAIUsage(Importer):
         if not isinstance(results, list):
             yield record
             return
-        for result in results:
+        for index, result in enumerate(results):
+            if not isinstance(result, dict):
+                raise RecordError(f"field 'results[{index}]': expected a JSON object")
             yield {**result, "start_time": record.get("start_time"), "end_time": record.get("end_time")}
 
     def keep(self, record: dict[str, Any]) -> Kept:
