@@ -177,6 +177,45 @@ def bucket_results(kind: str) -> Callable[[int, random.Random], dict[str, Any]]:
     return anthropic if kind == "anthropic" else openai
 
 
+def otel_line(index: int, rng: random.Random) -> dict[str, Any]:
+    """One file-exporter line: ten api_request events of one session (a record here is one event)."""
+
+    def attribute(key: str, value: object) -> dict[str, Any]:
+        kind = "intValue" if isinstance(value, int) else "stringValue"
+        return {"key": key, "value": {kind: str(value)}}
+
+    events = []
+    for number in range(10):
+        fields = {
+            "event.name": "api_request",
+            "event.sequence": number,
+            "session.id": f"s-{index // 5}",
+            "prompt.id": f"p-{index}",
+            "user.email": f"person{index // 60}@bench.example",
+            "model": "claude-sonnet-4-5",
+            "cost_usd": "0.0123",
+            "input_tokens": rng.randint(100, 3000),
+            "output_tokens": rng.randint(100, 900),
+            "cache_read_tokens": rng.randint(1000, 40000),
+            "cache_creation_tokens": 100,
+        }
+        nanos = (BASE_DAY - 86400 * (index % DAYS) + 36000 + number) * 10**9
+        events.append(
+            {"timeUnixNano": str(nanos), "attributes": [attribute(key, value) for key, value in fields.items()]}
+        )
+    return {"resourceLogs": [{"resource": {"attributes": []}, "scopeLogs": [{"logRecords": events}]}]}
+
+
+def generic_csv_rows(records: int, handle: TextIO) -> None:
+    handle.write(
+        "day,identity_kind,identity,provider,tool,model,input_uncached,cache_read,output,requests,cost_usd,sessions,lines_added\n"
+    )
+    for index in range(records):
+        handle.write(
+            f"{_day(index)},email,person{index // DAYS}@bench.example,gemini,gemini-cli,gemini-2.5-pro,{index % 9000},300,{index % 700},3,0.01,1,{index % 50}\n"
+        )
+
+
 # source → (record maker, layout); layouts are the shapes clients save: JSON Lines or a list of API pages
 FORMATS: dict[str, tuple[Callable[[int, random.Random], dict[str, Any]], str]] = {
     "claude-code-analytics": (claude_code, "lines"),
@@ -184,6 +223,8 @@ FORMATS: dict[str, tuple[Callable[[int, random.Random], dict[str, Any]], str]] =
     "cursor-daily": (cursor_daily, "pages"),
     "cursor-commits": (cursor_commit, "pages"),
     "litellm-spend": (litellm, "lines"),
+    "claude-code-otel": (otel_line, "lines"),
+    "csv": (claude_code, "csv"),
     "anthropic-usage": (bucket_results("anthropic"), "pages"),
     "openai-usage": (bucket_results("openai"), "pages"),
 }
@@ -194,8 +235,13 @@ def generate(source: str, records: int, path: Path) -> None:
     rng = random.Random(7)  # noqa: S311  # seeded benchmark data, not secrets
     list_key = "items" if source == "cursor-commits" else "data"
     with path.open("w", encoding="utf-8") as handle:
+        if layout == "csv":
+            generic_csv_rows(records, handle)
+            return
         if layout == "lines":
-            for index in range(records):
+            # an OTLP line holds ten events, so fewer lines make the same number of records
+            lines = records // 10 if source == "claude-code-otel" else records
+            for index in range(lines):
                 handle.write(json.dumps(make(index, rng)) + "\n")
             return
         _pages(handle, (make(index, rng) for index in range(records)), list_key)
