@@ -30,6 +30,7 @@ from reviews.errors import ApplicationError
 logger = logging.getLogger(__name__)
 
 CHUNK_RECORDS = 2000
+PROGRESS_LOG_EVERY = 100_000
 Progress = Callable[[ImportBatch], None]
 
 
@@ -225,6 +226,9 @@ def _file_import(
             batch.read = counts.read
             if progress:
                 progress(batch)
+            if counts.read // PROGRESS_LOG_EVERY != (counts.read - CHUNK_RECORDS) // PROGRESS_LOG_EVERY:
+                # the batch row is inside the file's transaction, so workers report progress in their log
+                logger.info("usage import batch %s: %s records read", batch.pk, counts.read)
     writer.flush(pending)
     batch.read = counts.read
     if progress:
