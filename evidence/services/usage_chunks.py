@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from evidence.importers.base import AliasRow, CommitRow, Facts, Importer, Kept, RecordError, SessionRow, UsageRow
-from evidence.models import ImportBatch, PriceEntry, ToolReportedCommit, UsageSession
+from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageSession
 from evidence.services.identities import ActorBook, aliases_apply
 
 UPSERT_ROWS = 1000
@@ -132,7 +132,7 @@ class ChunkWriter:
         for sign, facts in deltas:
             if sign == 0:
                 for usage_row in facts.usage:
-                    self.totals.actor_tokens[self.book.get(usage_row.actor).actor_id] += usage_row.tokens()
+                    self._count_actor_tokens(usage_row)
         upsert(
             table="evidence_rawrecord",
             columns=("source", "natural_key", "batch_id", "payload", "payload_sha256", "first_seen_at", "updated_at"),
@@ -149,6 +149,12 @@ class ChunkWriter:
         aliases: list[AliasRow] = [alias for sign, facts in changing if sign > 0 for alias in facts.aliases]
         aliases_apply(aliases=aliases, book=self.book)
 
+    def _count_actor_tokens(self, row: UsageRow) -> None:
+        """Volume per unresolved actor, for the summary; resolved actors are not tracked, to keep memory small."""
+        actor = self.book.get(row.actor)
+        if actor.owner == SourceActor.Owner.UNRESOLVED:
+            self.totals.actor_tokens[actor.actor_id] += row.tokens()
+
     def _count_totals(self, facts: Facts) -> None:
         for row in facts.usage:
             for kind in TOKEN_KINDS:
@@ -162,7 +168,7 @@ class ChunkWriter:
             for row in facts.usage:
                 actor = self.book.get(row.actor)
                 if sign > 0:
-                    self.totals.actor_tokens[actor.actor_id] += row.tokens()
+                    self._count_actor_tokens(row)
                 basis = "reported" if row.cost_usd is not None else "price_table"
                 cost = row.cost_usd if row.cost_usd is not None else self.prices.cost(row)
                 if cost is None:
