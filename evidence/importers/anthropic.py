@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from evidence.importers.base import (
@@ -10,12 +9,12 @@ from evidence.importers.base import (
     FLAG,
     TEXT,
     ActorRef,
-    AliasRow,
+    BucketedUsage,
     Facts,
-    Importer,
     Kept,
     Required,
     UsageRow,
+    UsersList,
     day_from_text,
     pick,
 )
@@ -61,18 +60,11 @@ def usage_actor(result: dict[str, Any]) -> ActorRef:
     return UNGROUPED
 
 
-class AnthropicUsage(Importer):
+class AnthropicUsage(BucketedUsage):
     source = "anthropic-usage"
     provider = PROVIDER
+    bucket_fields = ("starting_at", "ending_at")
     description = "Admin API messages usage report pages (buckets of results grouped by account, key, model, …)"
-
-    def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        results = record.get("results")
-        if not isinstance(results, list):
-            yield record  # not a bucket: keep() names what is missing
-            return
-        for result in results:
-            yield {**result, "starting_at": record.get("starting_at"), "ending_at": record.get("ending_at")}
 
     def keep(self, record: dict[str, Any]) -> Kept:
         payload = pick(record, RESULT_SPEC)
@@ -99,16 +91,8 @@ class AnthropicUsage(Importer):
         return Facts(usage=[row])
 
 
-class AnthropicUsers(Importer):
+class AnthropicUsers(UsersList):
     source = "anthropic-users"
     provider = PROVIDER
     description = "Admin API organisation users list: resolves account_id (user_…) to an email"
-
-    def keep(self, record: dict[str, Any]) -> Kept:
-        payload = pick(record, USER_SPEC)
-        return Kept(payload["id"], payload)
-
-    def facts(self, payload: dict[str, Any]) -> Facts:
-        automation = payload.get("is_service_account", False)
-        actor = ActorRef("provider_user", payload["id"], PROVIDER, display=payload["email"], automation=automation)
-        return Facts(aliases=[AliasRow(actor, payload["email"].lower())])
+    spec = USER_SPEC

@@ -299,6 +299,37 @@ class Importer:
         raise NotImplementedError
 
 
+class BucketedUsage(Importer):
+    """Usage reports whose pages hold time buckets of grouped results: each result is one record."""
+
+    bucket_fields: ClassVar[tuple[str, ...]]
+
+    def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        results = record.get("results")
+        if not isinstance(results, list):
+            yield record  # not a bucket: keep() names what is missing
+            return
+        for index, result in enumerate(results):
+            if not isinstance(result, dict):
+                raise RecordError(f"field 'results[{index}]': expected a JSON object")
+            yield {**result, **{name: record.get(name) for name in self.bucket_fields}}
+
+
+class UsersList(Importer):
+    """An organisation's users list: each provider user id belongs to the person with the listed email."""
+
+    spec: ClassVar[Spec]
+
+    def keep(self, record: dict[str, Any]) -> Kept:
+        payload = pick(record, self.spec)
+        return Kept(payload["id"], payload)
+
+    def facts(self, payload: dict[str, Any]) -> Facts:
+        automation = payload.get("is_service_account", False)
+        actor = ActorRef("provider_user", payload["id"], self.provider, display=payload["email"], automation=automation)
+        return Facts(aliases=[AliasRow(actor, payload["email"].lower())])
+
+
 def outcome_rows(actor: ActorRef, day: dt.date, tool: str, values: Iterable[tuple[str, int]]) -> list[OutcomeRow]:
     """Outcome facts for the non-zero values: a zero says nothing a missing row does not."""
     return [OutcomeRow(actor, day, tool, metric, value) for metric, value in values if value]

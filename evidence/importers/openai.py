@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from evidence.importers.base import (
@@ -13,13 +12,13 @@ from evidence.importers.base import (
     FLAG,
     TEXT,
     ActorRef,
-    AliasRow,
+    BucketedUsage,
     Facts,
-    Importer,
     Kept,
     RecordError,
     Required,
     UsageRow,
+    UsersList,
     moment_from_epoch,
     pick,
 )
@@ -64,18 +63,11 @@ def usage_actor(result: dict[str, Any]) -> ActorRef:
     return UNGROUPED
 
 
-class OpenAIUsage(Importer):
+class OpenAIUsage(BucketedUsage):
     source = "openai-usage"
     provider = PROVIDER
+    bucket_fields = ("start_time", "end_time")
     description = "Organization usage API pages for completions (buckets of grouped results)"
-
-    def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        results = record.get("results")
-        if not isinstance(results, list):
-            yield record
-            return
-        for result in results:
-            yield {**result, "start_time": record.get("start_time"), "end_time": record.get("end_time")}
 
     def keep(self, record: dict[str, Any]) -> Kept:
         payload = pick(record, RESULT_SPEC)
@@ -110,16 +102,8 @@ class OpenAIUsage(Importer):
         return Facts(usage=[row])
 
 
-class OpenAIUsers(Importer):
+class OpenAIUsers(UsersList):
     source = "openai-users"
     provider = PROVIDER
     description = "Organization users list: resolves user_id (user-…) to an email"
-
-    def keep(self, record: dict[str, Any]) -> Kept:
-        payload = pick(record, USER_SPEC)
-        return Kept(payload["id"], payload)
-
-    def facts(self, payload: dict[str, Any]) -> Facts:
-        automation = payload.get("is_service_account", False)
-        actor = ActorRef("provider_user", payload["id"], PROVIDER, display=payload["email"], automation=automation)
-        return Facts(aliases=[AliasRow(actor, payload["email"].lower())])
+    spec = USER_SPEC

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,9 +24,10 @@ from evidence.importers.base import Importer
 MAX_LINE_BYTES = 16 * 1024 * 1024
 CSV_FIELD_LIMIT = 128 * 1024
 HEAD_BYTES = 64 * 1024
-# The pure-Python parser, not ijson's default C backend: the C backend crashes the process on a number of
-# thousands of digits, which a bad file may hold; the Python one rejects it as a malformed value.
-JSON_STREAM = ijson.get_backend("python")
+# ijson's C backend crashes the process on an integer beyond Python's 4,300-digit limit, so documents are first
+# scanned for long digit runs (no real value has a thousand digits) and rejected before parsing.
+LONG_NUMBER = re.compile(rb"[0-9]{1000,}")
+SCAN_BLOCK = 1024 * 1024
 
 
 class ReadError(ValueError):
@@ -122,11 +124,25 @@ def _json_lines(handle: BinaryIO, importer: Importer) -> Iterator[tuple[str, dic
         yield from _page_records(value, importer, where)
 
 
+def _long_number_check(handle: BinaryIO) -> None:
+    start = handle.tell()
+    offset, tail = start, b""
+    while block := handle.read(SCAN_BLOCK):
+        found = LONG_NUMBER.search(tail + block)
+        if found:
+            at = offset - len(tail) + found.start()
+            raise ReadError(f"byte {at:,}", "a number of more than 1,000 digits is not a real value")
+        tail = block[-1000:]
+        offset += len(block)
+    handle.seek(start)
+
+
 def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> Iterator[tuple[str, dict[str, Any]]]:
+    _long_number_check(handle)
     count = 0
     try:
         if is_list:
-            for index, value in enumerate(JSON_STREAM.items(handle, "item"), start=1):
+            for index, value in enumerate(ijson.items(handle, "item"), start=1):
                 for where, record in _page_records(value, importer, f"record {index}"):
                     count += 1
                     yield where, record
@@ -134,7 +150,7 @@ def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> It
         start = handle.tell()
         for key in importer.list_keys:
             handle.seek(start)
-            for index, value in enumerate(JSON_STREAM.items(handle, f"{key}.item"), start=1):
+            for index, value in enumerate(ijson.items(handle, f"{key}.item"), start=1):
                 if not isinstance(value, dict):
                     raise ReadError(f"record {index}", "expected a JSON object")
                 count += 1

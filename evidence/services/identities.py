@@ -29,6 +29,8 @@ ALIASED_KINDS: dict[str, tuple[str, ...]] = {
     Identity.Kind.OTEL_ACCOUNT: (Identity.Kind.OTEL_ACCOUNT, Identity.Kind.PROVIDER_USER),
 }
 
+MAX_CACHED_ACTORS = 20_000
+
 Window = tuple[dt.date | None, dt.date | None, int]  # valid from, valid to (inclusive), person id
 
 
@@ -103,13 +105,15 @@ class ActorBook:
     def get(self, ref: ActorRef) -> ResolvedActor:
         return self._resolved[self.key(ref)]
 
-    def items(self) -> Iterable[tuple[tuple[str, str, str], ResolvedActor]]:
-        return self._resolved.items()
-
     def resolve_many(self, refs: Iterable[ActorRef]) -> None:
-        missing = {self.key(ref): ref for ref in refs if self.key(ref) not in self._resolved}
+        wanted = {self.key(ref): ref for ref in refs}
+        missing = {key: ref for key, ref in wanted.items() if key not in self._resolved}
         if not missing:
             return
+        if len(self._resolved) + len(missing) > MAX_CACHED_ACTORS:
+            # memory stays flat however many people a file names: start over with this chunk's actors
+            self._resolved.clear()
+            missing = wanted
         windows = identity_windows((ref.kind, ref.value) for ref in missing.values())
         existing = {
             (actor.kind, actor.provider, actor.value): actor

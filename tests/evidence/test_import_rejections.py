@@ -137,7 +137,7 @@ def test_a_five_thousand_digit_number_in_a_page(tmp_path: Path) -> None:
         .replace('"num_sessions":4', '"num_sessions":' + "9" * 5000)
     )
     error = rejected(tmp_path, page.encode(), name="bad.json")
-    assert "record 1" in error
+    assert "a number of more than 1,000 digits" in error
 
 
 def test_a_200_kb_field(tmp_path: Path) -> None:
