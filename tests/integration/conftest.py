@@ -149,3 +149,14 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Any]:
     yield start
     for worker in started:
         worker.stop()
+
+
+def wait_until_terminal(model: type[Any], pk: int, *, timeout: float = 120) -> Any:
+    """Poll a job row (a run, build or export with TERMINAL states) until a worker finishes it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = model.objects.get(pk=pk)
+        if row.status in model.TERMINAL:
+            return row
+        time.sleep(0.25)
+    pytest.fail(f"{model.__name__} {pk} did not finish in {timeout}s: {model.objects.get(pk=pk).__dict__}")

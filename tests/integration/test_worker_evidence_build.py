@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -12,18 +11,14 @@ from evidence.models import EvidenceFacts, FactsBuild
 from evidence.services.evidence_build import facts_build_start
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.factories import make_cycle, make_person
+from tests.integration.conftest import wait_until_terminal
 
 pytestmark = pytest.mark.integration
 
 
-def wait_for_build(build_id: int, *, timeout: float = 120) -> FactsBuild:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        build = FactsBuild.objects.get(pk=build_id)
-        if build.status in FactsBuild.TERMINAL:
-            return build
-        time.sleep(0.25)
-    pytest.fail(f"build {build_id} did not finish in {timeout}s")
+def wait_for_build(build_id: int) -> FactsBuild:
+    build: FactsBuild = wait_until_terminal(FactsBuild, build_id)
+    return build
 
 
 def test_worker_builds_every_persons_facts_in_chunks(start_worker: Any) -> None:

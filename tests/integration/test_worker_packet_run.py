@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -11,18 +10,14 @@ import pytest
 from reviews.models import EvidenceRun, Packet
 from reviews.services.packets import evidence_run_start
 from tests.factories import make_cycle, make_person
+from tests.integration.conftest import wait_until_terminal
 
 pytestmark = pytest.mark.integration
 
 
-def wait_for_run(run_id: int, *, timeout: float = 120) -> EvidenceRun:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        run = EvidenceRun.objects.get(pk=run_id)
-        if run.status in EvidenceRun.TERMINAL:
-            return run
-        time.sleep(0.25)
-    pytest.fail(f"run {run_id} did not finish in {timeout}s: {EvidenceRun.objects.get(pk=run_id).__dict__}")
+def wait_for_run(run_id: int) -> EvidenceRun:
+    run: EvidenceRun = wait_until_terminal(EvidenceRun, run_id)
+    return run
 
 
 def test_worker_process_builds_every_packet_of_a_run(start_worker: Any) -> None:
