@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from reviews.models import Annotation, EvidenceRun, Packet, Person, ReviewCycle
+from reviews.models import Annotation, Packet, Person, ReviewCycle
 from reviews.packet_context import PacketContext, packet_context_build
 from reviews.rendering import FACTS_ATTACHMENT_NAME
 
@@ -126,10 +126,6 @@ def viewer_get(*, user: Any) -> Viewer:
     )
 
 
-def packet_visible_to(*, user: Any, packet: Packet) -> bool:
-    return viewer_get(user=user).may_see(packet)
-
-
 def packets_visible_to(*, user: Any) -> list[Packet]:
     """The latest finished version of every packet this user may open, newest cycle first, then by name."""
     viewer = viewer_get(user=user)
@@ -146,7 +142,3 @@ def packets_visible_to(*, user: Any) -> list[Packet]:
         latest.setdefault((packet.cycle_id, packet.person_id), packet)
     visible = [packet for packet in latest.values() if viewer.may_see(packet)]
     return sorted(visible, key=lambda packet: (-packet.cycle.start.toordinal(), packet.person.name))
-
-
-def runs_for_cycle(*, cycle: ReviewCycle) -> QuerySet[EvidenceRun]:
-    return EvidenceRun.objects.filter(cycle=cycle).order_by("-created_at")
