@@ -1,4 +1,5 @@
-"""Admin for repository activity: repositories and their sync state, commits with attributions, the ladder's rules."""
+"""Admin for repository activity: repositories and their sync state, commits with attributions, reviews with their
+comments, the ladder's rules."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from evidence.models import (
     PullRequest,
     Repository,
     Review,
+    ReviewComment,
 )
 
 
@@ -48,11 +50,29 @@ class PullRequestAdmin(admin.ModelAdmin[PullRequest]):
     raw_id_fields = ("person", "reverts", "repository", "commits")
 
 
+class ReviewCommentInline(admin.TabularInline[ReviewComment, Review]):
+    model = ReviewComment
+    extra = 0
+    fields = ("author_login", "person", "path", "created_at", "updated_at", "in_reply_to_external_id")
+    readonly_fields = fields
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin[Review]):
-    list_display = ("pull_request", "reviewer_login", "person", "state", "submitted_at")
+    list_display = ("pull_request", "reviewer_login", "person", "state", "submitted_at", "comment_count")
     list_filter = ("state",)
     raw_id_fields = ("pull_request", "person")
+    inlines = (ReviewCommentInline,)
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(admin.ModelAdmin[ReviewComment]):
+    """Who commented where and when; the comment's text is never stored."""
+
+    list_display = ("pull_request", "author_login", "person", "review", "path", "created_at", "updated_at")
+    list_filter = ("pull_request__repository",)
+    search_fields = ("author_login", "path")
+    raw_id_fields = ("pull_request", "review", "person")
 
 
 @admin.register(Issue)

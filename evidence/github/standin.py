@@ -2,6 +2,7 @@
 
 It speaks Link-header pagination, ETag/If-None-Match (a 304 costs no rate limit), rate-limit headers, GitHub
 Enterprise's /api/v3 prefix, and scripted faults (primary and secondary rate limits, 5xx, missing scopes, hangs).
+It counts the requests in flight per token, so a test can check that one token never has two at once.
 The tests, the benchmarks and the demo point the real sync code at it through the base URL.
 """
 
@@ -27,6 +28,7 @@ class StandinReview:
     user: str
     state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
     submitted_at: datetime
+    # diff comments the reviewer wrote just before submitting; the second and later ones reply to the first
     comments: int = 0
 
 
@@ -84,13 +86,15 @@ class StandinRepo:
 
 @dataclass
 class Fault:
-    """A scripted failure for requests whose path matches PATH (a regular expression), TIMES times."""
+    """A scripted failure for requests whose path matches PATH (a regular expression), TIMES times, after letting
+    the first AFTER matching requests through (e.g. to fail on a listing's second page)."""
 
     path: str
     kind: str  # primary, secondary, secondary-429, server, scopes, hang
     times: int = 1
     retry_after: int = 7
     delay: float = 0.0
+    after: int = 0
 
 
 @dataclass
@@ -102,6 +106,9 @@ class StandinState:
     remaining: int = 5000
     faults: list[Fault] = field(default_factory=list)
     requests: list[tuple[str, int]] = field(default_factory=list)  # (path with query, status)
+    latency: float = 0.0  # seconds each answer takes, so that overlapping requests are observable
+    in_flight: dict[str, int] = field(default_factory=dict)  # per Authorization header: requests being answered now
+    max_in_flight: dict[str, int] = field(default_factory=dict)  # per Authorization header: the most seen at once
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -155,6 +162,20 @@ class StandinHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         state = self.server.state
+        token = self.headers.get("Authorization", "")
+        with state.lock:
+            state.in_flight[token] = state.in_flight.get(token, 0) + 1
+            state.max_in_flight[token] = max(state.max_in_flight.get(token, 0), state.in_flight[token])
+        try:
+            if state.latency:
+                time.sleep(state.latency)
+            self.answer()
+        finally:
+            with state.lock:
+                state.in_flight[token] -= 1
+
+    def answer(self) -> None:
+        state = self.server.state
         parts = urlsplit(self.path)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         base = self.server.base_url
@@ -182,6 +203,9 @@ class StandinHandler(BaseHTTPRequestHandler):
     def fault_for(self, path: str) -> Fault | None:
         for fault in self.server.state.faults:
             if fault.times > 0 and re.search(fault.path, path):
+                if fault.after > 0:
+                    fault.after -= 1
+                    continue
                 fault.times -= 1
                 return fault
         return None
@@ -274,6 +298,13 @@ class StandinHandler(BaseHTTPRequestHandler):
             if commit is None:
                 commit = next((c for pull in repo.pulls for c in pull_commits(repo, pull) if c.sha == rest[1]), None)
             return (commit_json(base, repo_url, commit, detail=True), False) if commit else None
+        if rest == ["pulls", "comments"]:
+            since = query.get("since") or ""
+            comments = [comment for pull in repo.pulls for comment in review_comments_json(base, repo_url, pull)]
+            comments = [comment for comment in comments if comment["updated_at"] >= since]
+            key = "updated_at" if query.get("sort") == "updated" else "created_at"
+            descending = query.get("direction", "asc" if "sort" not in query else "desc") == "desc"
+            return sorted(comments, key=lambda comment: (comment[key], comment["id"]), reverse=descending), True
         if rest == ["pulls"]:
             pulls = sorted(
                 repo.pulls, key=lambda pull: pull.updated_at, reverse=query.get("direction", "desc") == "desc"
@@ -298,17 +329,7 @@ class StandinHandler(BaseHTTPRequestHandler):
             if tail == ["reviews"]:
                 return [review_json(base, repo_url, pull, review) for review in pull.reviews], True
             if tail == ["comments"]:
-                return [
-                    {
-                        "id": review.id * 1000 + n,
-                        "pull_request_review_id": review.id,
-                        "body": "",
-                        "user": user_json(base, review.user),
-                        "url": f"{repo_url}/pulls/comments/{review.id * 1000 + n}",
-                    }
-                    for review in pull.reviews
-                    for n in range(review.comments)
-                ], True
+                return review_comments_json(base, repo_url, pull), True
             return None
         if rest == ["issues"]:
             since = query.get("since")
@@ -406,6 +427,31 @@ def review_json(base: str, repo_url: str, pull: StandinPull, review: StandinRevi
         "body": "",
         "pull_request_url": f"{repo_url}/pulls/{pull.number}",
     }
+
+
+def review_comments_json(base: str, repo_url: str, pull: StandinPull) -> list[dict[str, Any]]:
+    """The diff comments of PULL's reviews, written a minute apart just before each review was submitted."""
+    path = pull.files[0][0] if pull.files else "README.md"
+    comments = []
+    for review in pull.reviews:
+        first_id = review.id * 1000
+        for n in range(review.comments):
+            written = iso(review.submitted_at - timedelta(minutes=review.comments - n))
+            comment: dict[str, Any] = {
+                "id": first_id + n,
+                "pull_request_review_id": review.id,
+                "user": user_json(base, review.user),
+                "body": "",
+                "path": path,
+                "created_at": written,
+                "updated_at": written,
+                "url": f"{repo_url}/pulls/comments/{first_id + n}",
+                "pull_request_url": f"{repo_url}/pulls/{pull.number}",
+            }
+            if n:  # GitHub sends in_reply_to_id only on replies
+                comment["in_reply_to_id"] = first_id
+            comments.append(comment)
+    return comments
 
 
 def issue_json(base: str, repo_url: str, issue: StandinIssue) -> dict[str, Any]:

@@ -1,16 +1,17 @@
-"""Incremental, resumable sync of one repository through PyGithub: commits, pull requests with reviews, closed issues.
+"""Incremental, resumable sync of one repository through PyGithub: commits, pull requests with reviews, review
+comments, closed issues.
 
 Each listing is read newest first, page by page, following GitHub's Link header. The first page is a conditional
 request (If-None-Match): a 304 means nothing changed and costs no rate limit. The cursor of the page being read is
 saved in Repository.sync_state after every page, so a sync stopped by a rate limit resumes where it stopped, and
-each listing stops at what the last completed sync already saw.
+each listing stops at what the last completed sync already saw. Review comments come from one repository-wide
+listing, not one listing per pull request.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,11 +25,21 @@ from github.Repository import Repository as GithubRepository
 from evidence.attribution import CommitSignals, attribution_match, is_agent, rules_load
 from evidence.git.log import TEST_PATH, CommitRecord, FileChange
 from evidence.github.faults import github_faults, header
-from evidence.models import AttributionRule, Commit, CommitAttribution, Issue, PullRequest, Repository, Review
+from evidence.github.review_comments import review_comment_store, review_comments_link
+from evidence.models import (
+    AttributionRule,
+    Commit,
+    CommitAttribution,
+    Issue,
+    PullRequest,
+    Repository,
+    Review,
+)
 from evidence.services.activity_commits import attribution_rows, commits_store
 from evidence.services.activity_people import PeopleDirectory
 
 LINKED_ISSUE = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+#(\d+)", re.IGNORECASE)
+PULL_NUMBER = re.compile(r"/pulls/(\d+)$")
 REVERTS_PULL = re.compile(r"\bReverts\s+[\w.-]+/[\w.-]+#(\d+)", re.IGNORECASE)
 NEXT_LINK = re.compile(r'<([^>]+)>;\s*rel="next"')
 TRAILER_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.+)$")
@@ -45,6 +56,7 @@ class RepoSynced:
     commits: int = 0
     pulls: int = 0
     reviews: int = 0
+    review_comments: int = 0
     issues: int = 0
     not_modified: list[str] = field(default_factory=list)
     gone: bool = False
@@ -89,6 +101,7 @@ class RepoSync:
         with github_faults(what=self.repository.full_name):
             self.commits_phase()
             self.pulls_phase()
+            self.review_comments_phase()
             self.issues_phase()
         self.state.pop("gone", None)
         self.repository.last_synced_at = timezone.now()
@@ -207,13 +220,16 @@ class RepoSync:
             self.pull_store(raw["number"])
         self.reverts_link()
 
-    def walk_updated(self, phase: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        """Items of PHASE's listing updated since the last completed sync, newest first; marks completion."""
+    def walk_updated(self, phase: str, params: dict[str, Any], *, path: str = "") -> Iterator[dict[str, Any]]:
+        """Items of PHASE's listing (at PATH, default PHASE) updated since the last completed sync, newest first;
+        marks completion."""
         progress = self.state.setdefault(phase, {})
         high_water = progress.get("high_water")
         newest = progress.get("pending_high_water")
         params = {**params, "sort": "updated", "direction": "desc", "per_page": self.requester.per_page}
-        for raw in self.walk(phase, phase, params, lambda item: bool(high_water) and item["updated_at"] <= high_water):
+        for raw in self.walk(
+            phase, path or phase, params, lambda item: bool(high_water) and item["updated_at"] <= high_water
+        ):
             newest = max(newest or raw["updated_at"], raw["updated_at"])
             progress["pending_high_water"] = newest
             yield raw
@@ -226,9 +242,6 @@ class RepoSync:
         raw = pull.raw_data  # reading it completes the lazy object: one request for the full pull request
         files = list(pull.get_files())
         reviews = list(pull.get_reviews())
-        comments = (
-            Counter(comment.pull_request_review_id for comment in pull.get_review_comments()) if reviews else Counter()
-        )
         branch_commits = list(pull.get_commits())
         body = raw.get("body") or ""
         labels = [label["name"] for label in raw.get("labels", [])]
@@ -271,10 +284,10 @@ class RepoSync:
                         "person_id": self.people.by_email_or_login(login=review.user.login),
                         "state": REVIEW_STATES.get(review.state, Review.State.COMMENTED),
                         "submitted_at": review.submitted_at,
-                        "comment_count": comments.get(review.id, 0),
                     },
                 )
                 self.result.reviews += 1
+            review_comments_link(pull_request=row)
         self.result.pulls += 1
 
     def body_markers(self, body: str) -> list[str]:
@@ -342,6 +355,27 @@ class RepoSync:
                 attributions__kind=AttributionRule.Kind.AGENT_IDENTITY,
             )
             agent_work.update(person_id=row.person_id)
+
+    # --- review comments ---
+
+    def review_comments_phase(self) -> None:
+        """Diff comments of every pull request, from one listing read newest first down to the last sync's mark.
+
+        No `since` parameter: the first page's URL then stays the same between syncs, so its ETag gets a free 304
+        when nothing changed, and the walk stops as early at the high-water mark as `since` would.
+        """
+        pulls: dict[int, PullRequest] = {}
+        for raw in self.walk_updated("review_comments", {}, path="pulls/comments"):
+            found = PULL_NUMBER.search(raw.get("pull_request_url") or "")
+            if found is None:
+                continue
+            number = int(found.group(1))
+            if number not in pulls:
+                if not PullRequest.objects.filter(repository=self.repository, number=number).exists():
+                    self.pull_store(number)  # opened after the pull request listing was read
+                pulls[number] = PullRequest.objects.get(repository=self.repository, number=number)
+            review_comment_store(pull_request=pulls[number], raw=raw, people=self.people)
+            self.result.review_comments += 1
 
     # --- issues ---
 

@@ -11,6 +11,7 @@ from evidence.models.activity import (
     PullRequest,
     Repository,
     Review,
+    ReviewComment,
 )
 from evidence.models.facts import EvidenceFacts, FactsBuild
 from evidence.models.links import WorkLink
@@ -39,6 +40,7 @@ __all__ = [
     "RawRecord",
     "Repository",
     "Review",
+    "ReviewComment",
     "SourceActor",
     "ToolOutcomeFact",
     "ToolReportedCommit",

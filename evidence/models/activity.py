@@ -1,4 +1,4 @@
-"""Repository activity: repositories, commits, pull requests, reviews, issues, and AI attribution of commits."""
+"""Repository activity: repositories, commits, pull requests, reviews and their comments, issues, AI attribution."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ class Review(models.Model):
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews_given")
     state = models.CharField(max_length=24, choices=State.choices)
     submitted_at = models.DateTimeField()
-    comment_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0, help_text="its ReviewComment rows, counted at each sync")
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
@@ -163,6 +163,38 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pull_request} review by {self.reviewer_login}"
+
+
+class ReviewComment(models.Model):
+    """A comment on a pull request's diff: who wrote it, where and when. Its text is never stored (privacy)."""
+
+    pull_request = models.ForeignKey(PullRequest, on_delete=models.CASCADE, related_name="review_comments")
+    external_id = models.CharField(max_length=64, help_text="GitHub's comment id")
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments", help_text="when known"
+    )
+    review_external_id = models.CharField(
+        max_length=64, blank=True, help_text="GitHub's pull_request_review_id, kept to link a review synced later"
+    )
+    author_login = models.CharField(max_length=255, blank=True, help_text="empty for a deleted account")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="review_comments_written"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    in_reply_to_external_id = models.CharField(
+        max_length=64, blank=True, help_text="the comment this one answers, when it is a reply"
+    )
+    path = models.CharField(max_length=1024, blank=True, help_text="the file commented on")
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["pull_request", "external_id"], name="review_comment_unique"),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["person", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.pull_request} comment by {self.author_login or 'a deleted account'}"
 
 
 class Issue(models.Model):

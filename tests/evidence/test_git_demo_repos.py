@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.models import Commit, CommitAttribution, Issue, PullRequest, Review
+from evidence.models import Commit, CommitAttribution, Issue, PullRequest, Review, ReviewComment
 from reviews.demo.company import demo_people
 from reviews.demo.repos import demo_repos_build, demo_repos_import, team_engineers
 from reviews.models import Identity, Person
@@ -53,6 +53,10 @@ def test_demo_repositories_carry_each_archetype(tmp_path: Path) -> None:
     assert churn.filter(reverted_by__isnull=False).count() == 2
     assert sum(commit.follow_up_fix_lines or 0 for commit in churn) == 2 * 20 + 2 * 12
     assert PullRequest.objects.filter(person=churner, reverted_by__isnull=False).count() == 2
+    churn_comments = ReviewComment.objects.filter(pull_request__person=churner)
+    assert churn_comments.count() == 5, "the stand-in serves one diff comment per changes-requested review"
+    assert all(comment.review.state == Review.State.CHANGES_REQUESTED for comment in churn_comments)  # type: ignore[union-attr]
+    assert all(comment.person is not None for comment in churn_comments), "the reviewer is resolved"
 
     assert Commit.objects.filter(person=non_user).count() == 4
     assert not CommitAttribution.objects.filter(commit__person=non_user).exists()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from pytest_django import Settings as SettingsWrapper
 
 from evidence.github.faults import SyncDeferred
-from evidence.github.standin import Fault, StandinServer, StandinState, standin_start, synthetic_repo
-from evidence.models import CommitAttribution, Issue, PullRequest, Repository, Review
+from evidence.github.standin import Fault, StandinReview, StandinServer, StandinState, standin_start, synthetic_repo
+from evidence.models import CommitAttribution, Issue, PullRequest, Repository, Review, ReviewComment
 from evidence.services.activity_github import github_repo_sync, github_sync_start
 from reviews.errors import ApplicationError
 from reviews.models import Identity
@@ -84,7 +86,7 @@ def test_first_sync_reads_everything_through_pagination(
     assert any("page=3" in path for path, _ in standin.state.requests), "listings were paginated"
 
 
-def test_incremental_sync_with_nothing_new_is_three_304s(
+def test_incremental_sync_with_nothing_new_is_four_304s(
     synced_shop: Callable[[], Repository], standin: StandinServer
 ) -> None:
     repository = synced_shop()
@@ -94,9 +96,9 @@ def test_incremental_sync_with_nothing_new_is_three_304s(
     synced = github_repo_sync(repository_id=repository.pk)
 
     new_requests = standin.state.requests[before:]
-    assert [status for _, status in new_requests] == [304, 304, 304]
+    assert [status for _, status in new_requests] == [304, 304, 304, 304]
     assert standin.state.remaining == remaining, "304s cost no rate limit"
-    assert synced.not_modified == ["commits", "pulls", "issues"]
+    assert synced.not_modified == ["commits", "pulls", "review_comments", "issues"]
 
 
 def test_incremental_sync_reads_only_what_changed(
@@ -212,3 +214,84 @@ def test_sync_github_command_syncs_the_named_repository(
     assert Repository.objects.get(full_name="acme/shop").pull_requests.count() == 7
     with pytest.raises(CommandError, match="expected OWNER/NAME"):
         call_command("sync_github", org="acme", repos=["shop"], base_url=standin.base_url)
+
+
+def test_review_comments_are_rows_with_author_review_reply_and_time_but_no_text(
+    standin: StandinServer, synced_shop: Callable[[], Repository]
+) -> None:
+    ben = make_person(email="ben@example.com")
+    Identity.objects.create(person=ben, kind=Identity.Kind.GITHUB_LOGIN, value="Ben-Bauer")
+    pull = standin.state.repos["shop"].pulls[2]  # number 3, reviewed by ben-bauer
+    pull.reviews.append(StandinReview(999, "chen-castro", "CHANGES_REQUESTED", pull.merged_at, comments=3))  # type: ignore[arg-type]
+
+    synced_shop()
+
+    assert ReviewComment.objects.count() == 7 + 3, "one comment on each synthetic review, three on the extra one"
+    first, second, third = ReviewComment.objects.filter(review__external_id="999").order_by("created_at")
+    assert (first.author_login, first.review.state, first.pull_request.number) == (  # type: ignore[union-attr]
+        "chen-castro",
+        Review.State.CHANGES_REQUESTED,
+        3,
+    )
+    assert first.path == "src/module_3.py"
+    assert (first.in_reply_to_external_id, second.in_reply_to_external_id) == ("", first.external_id)
+    assert first.created_at < second.created_at < third.created_at <= first.review.submitted_at  # type: ignore[union-attr]
+    assert ReviewComment.objects.get(review__external_id="30").person == ben, "resolved through the GitHub login"
+    assert dict(Review.objects.values_list("external_id", "comment_count"))["999"] == 3, "counted from the rows"
+    assert not any("body" in field.name or "text" in field.name for field in ReviewComment._meta.get_fields())
+    per_pull = [path for path, _ in standin.state.requests if re.search(r"/pulls/\d+/comments", path)]
+    assert per_pull == [], "one repository-wide listing, not one per pull request"
+
+
+def test_new_review_comments_sync_incrementally_from_one_listing(
+    standin: StandinServer, synced_shop: Callable[[], Repository]
+) -> None:
+    repository = synced_shop()
+    pull = standin.state.repos["shop"].pulls[0]
+    later = START + timedelta(days=30)
+    pull.reviews.append(StandinReview(777, "ada-abara", "COMMENTED", later, comments=2))
+    pull.updated_at = later
+    before = len(standin.state.requests)
+
+    synced = github_repo_sync(repository_id=repository.pk)
+
+    assert synced.review_comments == 2, "only the new comments, the walk stops at the last sync's mark"
+    assert ReviewComment.objects.count() == 9
+    assert Review.objects.get(external_id="777").comment_count == 2
+    listings = [path for path, _ in standin.state.requests[before:] if "/pulls/comments" in path]
+    assert len(listings) == 1
+    assert github_repo_sync(repository_id=repository.pk).review_comments == 0
+    assert ReviewComment.objects.count() == 9
+
+
+def test_a_stopped_review_comment_listing_resumes_where_it_stopped(standin: StandinServer) -> None:
+    repository = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
+    standin.state.faults.append(Fault(path=r"/pulls/comments$", kind="secondary-429", after=1))
+
+    with pytest.raises(SyncDeferred):
+        github_repo_sync(repository_id=repository.pk)
+
+    assert ReviewComment.objects.count() == 3, "the first page (per_page=3) is stored"
+    repository.refresh_from_db()
+    assert "page=2" in repository.sync_state["review_comments"]["next"]
+    github_repo_sync(repository_id=repository.pk)
+    assert ReviewComment.objects.count() == 7
+    listing = [path for path, _ in standin.state.requests if "/pulls/comments?" in path]
+    pages = [int(found.group(1)) if (found := re.search(r"[?&]page=(\d+)", path)) else 1 for path in listing]
+    assert pages == [1, 2, 2, 3], "the resumed sync asked for page 2 again and went on, not back to page 1"
+    repository.refresh_from_db()
+    assert "next" not in repository.sync_state["review_comments"]
+
+
+def test_admin_lists_review_comments_and_shows_them_on_their_review(
+    synced_shop: Callable[[], Repository], admin_client: Client
+) -> None:
+    synced_shop()
+    listing = admin_client.get("/admin/evidence/reviewcomment/?q=src/module_3.py")
+    assert listing.status_code == 200
+    assert "src/module_3.py" in listing.content.decode()
+    assert "1 review comment" in listing.content.decode()
+    review = Review.objects.get(external_id="30")
+    page = admin_client.get(f"/admin/evidence/review/{review.pk}/change/").content.decode()
+    assert "src/module_3.py" in page
+    assert "ben-bauer" in page
