@@ -11,6 +11,7 @@ from django.db import transaction
 from evidence.github.client import DEFAULT_BASE_URL, github_client
 from evidence.github.faults import RepositoryGone, SyncDeferred, github_faults
 from evidence.github.sync import RepoSync, RepoSynced
+from evidence.github.token_lock import TokenBusy, token_held
 from evidence.github.tokens import github_token
 from evidence.models import GitHubConnection, Repository
 from reviews.errors import ApplicationError
@@ -27,9 +28,16 @@ def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DE
         if name.count("/") != 1:
             raise ApplicationError(f"--repo {name!r}: expected OWNER/NAME")
     if not names:
-        client = github_client(token=github_token(org=org, base_url=base_url), base_url=base_url)
-        with github_faults(what=f"organisation {org}"):
-            names = [repo.full_name for repo in client.get_organization(org).get_repos()]
+        token = github_token(org=org, base_url=base_url)
+        client = github_client(token=token, base_url=base_url)
+        try:
+            with token_held(token=token, what=f"organisation {org}"), github_faults(what=f"organisation {org}"):
+                names = [repo.full_name for repo in client.get_organization(org).get_repos()]
+        except TokenBusy:
+            raise ApplicationError(
+                f"organisation {org}: another sync is using its GitHub token; run again in a minute, "
+                "or name the repositories with --repo"
+            ) from None
     GitHubConnection.objects.get_or_create(org=org, base_url=base_url)
     repositories = []
     with transaction.atomic():
@@ -43,7 +51,8 @@ def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DE
 
 
 def github_repo_sync(*, repository_id: int, token: str | None = None) -> RepoSynced:
-    """Sync one repository from where its last run stopped. Raises SyncDeferred when it must wait (rate limit, 5xx).
+    """Sync one repository from where its last run stopped. Raises SyncDeferred when it must wait (rate limit, 5xx,
+    or TokenBusy: another repository's sync is using the same token, and one token makes one request at a time).
 
     TOKEN is for the demo's in-process stand-in; otherwise the token comes from the environment or the database.
     """
@@ -51,8 +60,10 @@ def github_repo_sync(*, repository_id: int, token: str | None = None) -> RepoSyn
     base_url = repository.base_url or DEFAULT_BASE_URL
     org = repository.full_name.split("/", 1)[0]
     try:
-        client = github_client(token=token or github_token(org=org, base_url=base_url), base_url=base_url)
-        synced = RepoSync(repository=repository, client=client).run()
+        secret = token or github_token(org=org, base_url=base_url)
+        with token_held(token=secret, what=repository.full_name):
+            client = github_client(token=secret, base_url=base_url)
+            synced = RepoSync(repository=repository, client=client).run()
     except RepositoryGone:
         repository.sync_state = {**repository.sync_state, "gone": True}
         repository.save(update_fields=["sync_state"])

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import redis
 
 from evidence.github.standin import Fault, StandinState, standin_start, synthetic_repo
+from evidence.github.token_lock import RedisTokenLock, token_lock_name
 from evidence.models import Repository
 from evidence.tasks.github import sync_github_repo
 
@@ -64,3 +66,55 @@ def test_rate_limited_repository_is_rescheduled_while_the_worker_syncs_another(s
     assert len(received) == 3, "two syncs and one retry, rescheduled through the broker"
     statuses = [status for path, status in state.requests if path.startswith("/api/v3/repos/acme/limited/pulls?")]
     assert statuses[0] == 429
+
+
+def test_one_token_makes_one_request_at_a_time_across_worker_processes(start_worker: Any) -> None:
+    logins = ["ada", "ben", "chen"]
+    state = StandinState(
+        org="acme",
+        repos={name: synthetic_repo(name, pulls=4, start=START, logins=logins) for name in ("north", "south")},
+        tokens={TOKEN},
+        latency=0.05,  # each answer takes a while, so two syncs without the lock would overlap
+    )
+    server = standin_start(state)
+    try:
+        worker = start_worker(concurrency=2, extra_env={"TOKENPROOF_GITHUB_TOKEN": TOKEN})
+        north = Repository.objects.create(host="github", full_name="acme/north", base_url=server.base_url)
+        south = Repository.objects.create(host="github", full_name="acme/south", base_url=server.base_url)
+
+        sync_github_repo.delay(north.pk)
+        sync_github_repo.delay(south.pk)
+
+        north = wait_synced(north)
+        south = wait_synced(south)
+    finally:
+        server.stop()
+
+    assert list(state.max_in_flight.values()) == [1], "one token, never two requests in flight"
+    for repository in (north, south):
+        assert (repository.commits.count(), repository.pull_requests.count()) == (8, 4)
+    received = [
+        line for line in worker.log().splitlines() if "evidence.sync_github_repo[" in line and "received" in line
+    ]
+    assert len(received) == 3, "the syncs overlapped: one found the token busy and queued itself again, once"
+
+
+def test_the_redis_token_lock_is_exclusive_expires_and_never_names_the_token(worker_env: dict[str, str]) -> None:
+    url = worker_env["CELERY_BROKER_URL"]
+    name = token_lock_name(TOKEN)
+    first = RedisTokenLock(url=url, name=name, expires_after=30)
+    second = RedisTokenLock(url=url, name=name, expires_after=30)
+    client = redis.Redis.from_url(url, decode_responses=True)
+    try:
+        assert first.acquire()
+        assert not second.acquire(), "a second holder is refused at once"
+        keys = [str(key) for key in client.keys("tokenproof:github-token-*")]
+        assert keys == [f"tokenproof:{name}"]
+        assert not any(TOKEN in key for key in keys)
+        assert 0 < client.pttl(keys[0]) <= 30_000, "a dead holder's lock expires on its own"
+        first.release()
+        assert second.acquire()
+    finally:
+        second.release()
+        client.close()
+    assert client.keys("tokenproof:github-token-*") == []
