@@ -23,7 +23,7 @@ def main() -> None:
     from django.conf import settings
 
     from evidence.github.standin import StandinState, standin_start, synthetic_repo
-    from evidence.models import Repository
+    from evidence.models import Repository, ReviewComment
     from evidence.services.activity_github import github_repo_sync
 
     token = "bench-token"  # noqa: S105 - the stand-in's token
@@ -48,12 +48,14 @@ def main() -> None:
             github_repo_sync(repository_id=repository.pk)
         requests = state.requests[before:]
         not_modified = sum(1 for _, status in requests if status == 304)
+        comment_listing = sum(1 for path, _ in requests if "/pulls/comments?" in path)
         per_pull = (
             f", {len(requests) / (pulls_changed * len(repositories)):.2f} per changed PR" if pulls_changed else ""
         )
         print(
             f"{label}: {len(requests)} requests = {len(requests) / len(repositories):.1f} per repository{per_pull}; "
-            f"{not_modified} were 304s; rate limit spent {spent_before - state.remaining}"
+            f"{not_modified} were 304s; rate limit spent {spent_before - state.remaining}; "
+            f"{comment_listing} review-comment listing requests, {ReviewComment.objects.count()} review comments stored"
         )
 
     sync_all(f"first sync ({args.pulls} PRs, {2 * args.pulls} commits per repository)", args.pulls)
