@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from functools import partial
 
+from celery.exceptions import Retry
 from django.db import transaction
 
 from evidence.github.client import DEFAULT_BASE_URL, github_client
@@ -21,7 +22,6 @@ logger = logging.getLogger("tokenproof.github")
 
 def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DEFAULT_BASE_URL) -> list[Repository]:
     """Register ORG's repositories (all of them, or REPOS as owner/name) and enqueue one sync task per repository."""
-    from evidence.tasks.github import sync_github_repo
 
     names = list(repos)
     for name in names:
@@ -46,8 +46,23 @@ def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DE
                 host=Repository.Host.GITHUB, full_name=name, defaults={"base_url": base_url}
             )
             repositories.append(repository)
-            transaction.on_commit(partial(sync_github_repo.delay, repository.pk))
+            transaction.on_commit(partial(github_repo_sync_enqueue, repository_id=repository.pk))
     return repositories
+
+
+def github_repo_sync_enqueue(*, repository_id: int) -> None:
+    """Queue one repository's sync task.
+
+    In the embedded default the task runs right here, and a deferral (a rate limit, 5xx, a busy token) comes back as
+    Celery's Retry. Its reason is saved on the repository's row with the progress, so the next repository goes on;
+    running the sync again resumes this one.
+    """
+    from evidence.tasks.github import sync_github_repo
+
+    try:
+        sync_github_repo.delay(repository_id)
+    except Retry:
+        logger.info("sync of repository %s deferred; it resumes when run again", repository_id)
 
 
 def github_repo_sync(*, repository_id: int, token: str | None = None) -> RepoSynced:
@@ -64,6 +79,10 @@ def github_repo_sync(*, repository_id: int, token: str | None = None) -> RepoSyn
         with token_held(token=secret, what=repository.full_name):
             client = github_client(token=secret, base_url=base_url)
             synced = RepoSync(repository=repository, client=client).run()
+    except SyncDeferred as deferred:
+        repository.sync_state = {**repository.sync_state, "deferred": deferred.reason}
+        repository.save(update_fields=["sync_state"])
+        raise
     except RepositoryGone:
         repository.sync_state = {**repository.sync_state, "gone": True}
         repository.save(update_fields=["sync_state"])
@@ -73,6 +92,7 @@ def github_repo_sync(*, repository_id: int, token: str | None = None) -> RepoSyn
         repository.save(update_fields=["sync_state"])
         raise
     repository.sync_state.pop("error", None)
+    repository.sync_state.pop("deferred", None)
     repository.save(update_fields=["sync_state"])
     return synced
 
@@ -83,8 +103,6 @@ def github_sync_all() -> int:
     If an organisation cannot be listed (a rate limit, a bad token), its known repositories are still enqueued:
     each repository task then defers or records the error on its own row.
     """
-    from evidence.tasks.github import sync_github_repo
-
     count = 0
     for connection in GitHubConnection.objects.filter(enabled=True):
         try:
@@ -96,6 +114,6 @@ def github_sync_all() -> int:
             host=Repository.Host.GITHUB, base_url=connection.base_url, full_name__startswith=f"{connection.org}/"
         )
         for pk in repositories.values_list("pk", flat=True):
-            sync_github_repo.delay(pk)
+            github_repo_sync_enqueue(repository_id=pk)
             count += 1
     return count

@@ -295,3 +295,20 @@ def test_admin_lists_review_comments_and_shows_them_on_their_review(
     page = admin_client.get(f"/admin/evidence/review/{review.pk}/change/").content.decode()
     assert "src/module_3.py" in page
     assert "ben-bauer" in page
+
+
+@pytest.mark.django_db(transaction=True)  # the command's on-commit syncs run before it prints, as in real use
+def test_in_the_embedded_default_a_rate_limited_repository_does_not_stop_the_others(standin: StandinServer) -> None:
+    standin.state.repos["api"] = synthetic_repo("api", pulls=2, start=START, logins=LOGINS)
+    standin.state.faults.append(Fault(path=r"/repos/acme/shop/pulls$", kind="secondary-429", retry_after=30))
+    out = StringIO()
+
+    call_command("sync_github", org="acme", base_url=standin.base_url, stdout=out)
+
+    assert "acme/shop: 14 commits, 0 pull requests; deferred (acme/shop: rate limited (429))" in out.getvalue()
+    assert "acme/api: 4 commits, 2 pull requests; queued or synced" in out.getvalue()
+    call_command("sync_github", org="acme", repos=["acme/shop"], base_url=standin.base_url, stdout=out)
+    assert out.getvalue().endswith("acme/shop: 14 commits, 7 pull requests; queued or synced\n")
+    shop = Repository.objects.get(full_name="acme/shop")
+    assert shop.pull_requests.count() == 7
+    assert "deferred" not in shop.sync_state

@@ -30,9 +30,18 @@ class Command(ApplicationCommand):
         repositories = github_sync_start(org=org, repos=repos, base_url=base_url)
         for repository in repositories:
             repository.refresh_from_db()
-            state = repository.sync_state
-            status = "gone (deleted or hidden)" if state.get("gone") else state.get("error") or "queued or synced"
+            status = sync_status(repository.sync_state)
             self.stdout.write(
                 f"{repository.full_name}: {repository.commits.count()} commits, "
                 f"{repository.pull_requests.count()} pull requests; {status}"
             )
+
+
+def sync_status(state: dict[str, Any]) -> str:
+    if state.get("gone"):
+        return "gone (deleted or hidden)"
+    if state.get("error"):
+        return str(state["error"])
+    if state.get("deferred"):
+        return f"deferred ({state['deferred']}); syncing again resumes where it stopped"
+    return "queued or synced"
