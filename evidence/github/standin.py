@@ -441,7 +441,7 @@ def review_comments_json(base: str, repo_url: str, pull: StandinPull) -> list[di
                 "id": first_id + n,
                 "pull_request_review_id": review.id,
                 "user": user_json(base, review.user),
-                "body": "",
+                "body": f"Comment {n + 1} of review {review.id}: consider a guard clause here.",
                 "path": path,
                 "created_at": written,
                 "updated_at": written,

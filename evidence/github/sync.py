@@ -26,15 +26,7 @@ from evidence.attribution import CommitSignals, attribution_match, is_agent, rul
 from evidence.git.log import TEST_PATH, CommitRecord, FileChange
 from evidence.github.faults import github_faults, header
 from evidence.github.review_comments import review_comment_store, review_comments_link
-from evidence.models import (
-    AttributionRule,
-    Commit,
-    CommitAttribution,
-    Issue,
-    PullRequest,
-    Repository,
-    Review,
-)
+from evidence.models import AttributionRule, Commit, CommitAttribution, Issue, PullRequest, Repository, Review
 from evidence.services.activity_commits import attribution_rows, commits_store
 from evidence.services.activity_people import PeopleDirectory
 

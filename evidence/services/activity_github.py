@@ -22,7 +22,6 @@ logger = logging.getLogger("tokenproof.github")
 
 def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DEFAULT_BASE_URL) -> list[Repository]:
     """Register ORG's repositories (all of them, or REPOS as owner/name) and enqueue one sync task per repository."""
-
     names = list(repos)
     for name in names:
         if name.count("/") != 1:
