@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,6 +46,17 @@ def standin(settings: SettingsWrapper, embedded: Path) -> Iterator[StandinServer
     server.stop()
 
 
+@contextmanager
+def token_busy() -> Iterator[None]:
+    """TOKEN's lock held by someone else for the duration of the block."""
+    holder = token_lock_for(TOKEN)
+    assert holder.acquire()
+    try:
+        yield
+    finally:
+        holder.release()
+
+
 def test_the_lock_is_named_after_a_hash_of_the_token_never_the_token(embedded: Path) -> None:
     name = token_lock_name(TOKEN)
     assert TOKEN not in name
@@ -80,13 +92,8 @@ def test_the_file_lock_is_exclusive_across_processes_and_freed_when_its_holder_e
 
 def test_a_sync_finding_its_token_busy_defers_without_a_request(standin: StandinServer) -> None:
     repository = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
-    holder = token_lock_for(TOKEN)
-    assert holder.acquire()
-    try:
-        with pytest.raises(TokenBusy) as busy:
-            github_repo_sync(repository_id=repository.pk)
-    finally:
-        holder.release()
+    with token_busy(), pytest.raises(TokenBusy) as busy:
+        github_repo_sync(repository_id=repository.pk)
     assert busy.value.countdown is not None
     assert 10 <= busy.value.countdown <= 20
     assert standin.state.requests == [], "nothing was asked of GitHub while the token was busy"
@@ -101,22 +108,12 @@ def test_a_sync_finding_its_token_busy_defers_without_a_request(standin: Standin
 
 def test_in_process_a_busy_token_is_reported_like_any_deferral(standin: StandinServer) -> None:
     repository = Repository.objects.create(host="github", full_name="acme/shop", base_url=standin.base_url)
-    holder = token_lock_for(TOKEN)
-    assert holder.acquire()
-    try:
-        with pytest.raises(Retry) as retried:
-            sync_github_repo.apply(args=(repository.pk,))
-    finally:
-        holder.release()
+    with token_busy(), pytest.raises(Retry) as retried:
+        sync_github_repo.apply(args=(repository.pk,))
     assert 10 <= float(retried.value.when) <= 20  # type: ignore[arg-type]
 
 
 def test_listing_an_organisation_while_its_token_is_busy_is_a_clear_error(standin: StandinServer) -> None:
-    holder = token_lock_for(TOKEN)
-    assert holder.acquire()
-    try:
-        with pytest.raises(ApplicationError, match=r"another sync is using its GitHub token.*--repo"):
-            github_sync_start(org="acme", base_url=standin.base_url)
-    finally:
-        holder.release()
+    with token_busy(), pytest.raises(ApplicationError, match=r"another sync is using its GitHub token.*--repo"):
+        github_sync_start(org="acme", base_url=standin.base_url)
     assert standin.state.requests == []
