@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -313,3 +315,27 @@ def test_in_the_embedded_default_a_rate_limited_repository_does_not_stop_the_oth
     shop = Repository.objects.get(full_name="acme/shop")
     assert shop.pull_requests.count() == 7
     assert "deferred" not in shop.sync_state
+
+
+def test_force_pushed_default_branch_keeps_the_commits_that_disappeared_and_adds_the_new(
+    standin: StandinServer, synced_shop: Callable[[], Repository]
+) -> None:
+    repository = synced_shop()
+    branch = standin.state.repos["shop"].commits
+    gone = branch[-2:]
+    rewritten = [
+        dataclasses.replace(commit, sha=hashlib.sha1(f"rewritten-{n}".encode()).hexdigest(), message=f"Rewrite {n}")  # noqa: S324 - synthetic SHAs
+        for n, commit in enumerate(gone)
+    ]
+    rewritten[0].parents = [branch[-3].sha]
+    rewritten[1].parents = [rewritten[0].sha]
+    branch[-2:] = rewritten
+
+    synced = github_repo_sync(repository_id=repository.pk)
+
+    assert synced.commits == 2
+    assert set(repository.commits.values_list("sha", flat=True)) >= {c.sha for c in gone + rewritten}
+    assert repository.commits.count() == 16, "nothing stored before is lost"
+    repository.refresh_from_db()
+    assert repository.sync_state["commits"]["top_sha"] == rewritten[-1].sha
+    assert "error" not in repository.sync_state
