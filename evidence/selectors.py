@@ -14,7 +14,7 @@ from evidence.facts.involvement import Involvement, involvement_find
 from evidence.facts.outcomes import outcome_groups, reviews_of_ai_prs
 from evidence.facts.patterns import patterns_section
 from evidence.facts.usage import coding_cost_usd, cost_band, cost_per_merged_ai_pr, team_figures, usage_section
-from evidence.models import EvidenceFacts
+from evidence.models import EvidenceFacts, FactsBuild
 from reviews.models import Person, ReviewCycle
 
 EVIDENCE_SCHEMA = "tokenproof.evidence/1"
@@ -26,6 +26,7 @@ __all__ = [
     "empty_outcome",
     "evidence_facts_get",
     "evidence_facts_stored_get",
+    "facts_build_get",
     "person_evidence_get",
     "previous_cycle_get",
 ]
@@ -49,10 +50,23 @@ def evidence_facts_get(*, person: Person, cycle: ReviewCycle) -> dict[str, Any]:
     return person_evidence_get(person=person, cycle=cycle).facts
 
 
-def evidence_facts_stored_get(*, person: Person, cycle: ReviewCycle) -> dict[str, Any] | None:
-    """The facts as the last build stored them (with team bands settled across the cycle), or None."""
-    stored = EvidenceFacts.objects.filter(person=person, cycle=cycle).values_list("facts", flat=True).first()
-    return dict(stored) if stored is not None else None
+def evidence_facts_stored_get(
+    *, person: Person, cycle: ReviewCycle, build_id: int | None = None
+) -> dict[str, Any] | None:
+    """The facts as the last build stored them (with team bands settled across the cycle), or None.
+
+    With `build_id`, only facts that this build stored: a person the build failed on gets None, not older facts.
+    """
+    stored = EvidenceFacts.objects.filter(person=person, cycle=cycle)
+    if build_id is not None:
+        stored = stored.filter(build_id=build_id)
+    facts = stored.values_list("facts", flat=True).first()
+    return dict(facts) if facts is not None else None
+
+
+def facts_build_get(*, build_id: int) -> FactsBuild:
+    """A cycle-wide facts build's row: its status and progress (total, done, failed)."""
+    return FactsBuild.objects.get(pk=build_id)
 
 
 def previous_cycle_get(*, cycle: ReviewCycle) -> ReviewCycle | None:
