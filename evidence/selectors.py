@@ -152,4 +152,5 @@ def empty_outcome() -> dict[str, Any]:
         "tests_touched": 0,
         "issues_closed": 0,
         "refactor_lines_deleted": 0,
+        "refactor_lines_moved": 0,
     }
