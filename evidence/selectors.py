@@ -7,6 +7,14 @@ from typing import Any
 
 from evidence.facts.activity import Activity, Window, activity_load
 from evidence.facts.caveats import NO_RANKING_CAVEAT, caveats_section
+from evidence.facts.confidence import (
+    cost_confidence,
+    coverage_confidence,
+    flags_confidence,
+    highlights_confidence,
+    usage_confidence,
+    work_confidence,
+)
 from evidence.facts.coverage import coverage_section, unresolved_identities
 from evidence.facts.flags import flags_section
 from evidence.facts.highlights import highlights_section
@@ -89,6 +97,19 @@ def person_evidence_get(*, person: Person, cycle: ReviewCycle) -> PersonEvidence
         cost_usd=coding_cost_usd(activity), merged_ai_prs=outcomes["ai_assisted"]["prs_merged"]
     )
     usage["cost_per_merged_ai_pr"] = cost_band(own_usd=own_cost, team_size=team_size, teammates_usd=teammates)
+    usage["cost_per_merged_ai_pr"]["confidence"] = cost_confidence(
+        activity=activity, own_usd=own_cost, split_level=outcomes["ai_assisted"]["confidence"]["level"]
+    )
+    usage["confidence"] = usage_confidence(activity)
+    work_sure = work_confidence(activity)
+    coverage = coverage_section(
+        activity=activity, involvement=involvement, unresolved=unresolved_identities(window=window)
+    )
+    coverage["confidence"] = coverage_confidence(coverage)
+    flags = flags_section(activity=activity)
+    flags_confidence(flags=flags, work=work_sure)
+    highlights = highlights_section(activity=activity, involvement=involvement)
+    highlights_confidence(highlights)
     manager = person.manager
     facts: dict[str, Any] = {
         "schema": EVIDENCE_SCHEMA,
@@ -117,6 +138,7 @@ def person_evidence_get(*, person: Person, cycle: ReviewCycle) -> PersonEvidence
                 {commit.repository.full_name for commit in activity.commits}
                 | {pull_request.repository.full_name for pull_request in activity.pull_requests}
             ),
+            "confidence": work_sure,
         },
         "outcomes": {
             **outcomes,
@@ -124,11 +146,9 @@ def person_evidence_get(*, person: Person, cycle: ReviewCycle) -> PersonEvidence
             "reviews_of_ai_prs": reviews_of_ai_prs(activity.reviews_given),
         },
         "patterns": patterns_section(activity=activity),
-        "flags": flags_section(activity=activity),
-        "coverage": coverage_section(
-            activity=activity, involvement=involvement, unresolved=unresolved_identities(window=window)
-        ),
-        "highlights": highlights_section(activity=activity, involvement=involvement),
+        "flags": flags,
+        "coverage": coverage,
+        "highlights": highlights,
     }
     facts["caveats"] = caveats_section(facts=facts)
     return PersonEvidence(facts=facts, activity=activity, involvement=involvement)

@@ -145,8 +145,9 @@ def team_bands_settle(*, cycle: ReviewCycle) -> int:
                 team_size=sizes.get(team, 0) if team else 0,
                 teammates_usd=[figure for figure in teammates if figure is not None],
             )
-            if snapshot.facts["usage"]["cost_per_merged_ai_pr"] != band:
-                snapshot.facts["usage"]["cost_per_merged_ai_pr"] = band
+            settled = {**snapshot.facts["usage"]["cost_per_merged_ai_pr"], **band}  # the band; the rest is kept
+            if snapshot.facts["usage"]["cost_per_merged_ai_pr"] != settled:
+                snapshot.facts["usage"]["cost_per_merged_ai_pr"] = settled
                 changed.append(snapshot)
     EvidenceFacts.objects.bulk_update(changed, ["facts"], batch_size=500)
     return len(changed)
