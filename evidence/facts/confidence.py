@@ -50,9 +50,10 @@ def usage_confidence(activity: Activity) -> dict[str, Any]:
         weight = fact_tokens(fact) or 1
         total += weight
         per_user += weight if fact.actor.kind in PER_USER_KINDS else 0
-    for row in (*activity.outcome_facts, *activity.sessions):
+    actors = [row.actor for row in activity.outcome_facts] + [session.actor for session in activity.sessions]
+    for actor in actors:
         total += 1
-        per_user += 1 if row.actor.kind in PER_USER_KINDS else 0
+        per_user += 1 if actor.kind in PER_USER_KINDS else 0
     share = per_user / total
     return confidence(
         _level_of_share(share),

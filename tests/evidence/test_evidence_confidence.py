@@ -126,3 +126,29 @@ def test_settling_bands_keeps_the_cost_confidence(cycle: ReviewCycle) -> None:
     ]
     assert {figure["team_band"] is not None for figure in settled} == {True}
     assert {figure["confidence"]["level"] for figure in settled} == {"high"}
+
+
+def test_every_figure_group_carries_a_confidence(cycle: ReviewCycle) -> None:
+    ada = make_person(name="Ada", email="ada@example.com")
+    usage_day(ada, day=D(2026, 2, 2), input_uncached=100, cost="1.00")
+    for day in (9, 10, 11):  # three days of use without work: an unlinked_usage flag
+        usage_day(ada, day=D(2026, 2, day), input_uncached=100, cost="1.00")
+    merged_ai_pr(ada)
+
+    facts = valid_facts(ada, cycle)
+
+    groups = [
+        facts["usage"],
+        facts["usage"]["cost_per_merged_ai_pr"],
+        facts["work"],
+        facts["coverage"],
+        facts["outcomes"]["ai_assisted"],
+        facts["outcomes"]["other"],
+        *facts["flags"],
+        *(item["outcome"] for item in facts["highlights"]),
+    ]
+    assert [flag["kind"] for flag in facts["flags"]] == ["unlinked_usage"]
+    assert len(facts["highlights"]) == 1
+    for group in groups:
+        assert group["confidence"]["level"] in {"high", "medium", "low"}
+        assert group["confidence"]["basis"]

@@ -71,6 +71,7 @@ def test_packets_alone_show_the_bands_the_cycle_build_gives() -> None:
         for snapshot in EvidenceFacts.objects.select_related("person")
     }
     assert from_packets == from_cycle_build
+    assert run.facts_build_id is not None
     assert FactsBuild.objects.get(pk=run.facts_build_id).status == "done"
 
 
