@@ -55,12 +55,17 @@ def usage_confidence(activity: Activity) -> dict[str, Any]:
         total += 1
         per_user += 1 if actor.kind in PER_USER_KINDS else 0
     share = per_user / total
-    return confidence(
-        _level_of_share(share),
+    level = _level_of_share(share)
+    basis = (
         f"{share:.0%} of usage (by tokens) from per-user identities (email, provider user id, OTel account); "
-        "the rest from API keys mapped to this person, which others may share",
-        per_user_share=round(share, 4),
+        "the rest from API keys mapped to this person, which others may share"
     )
+    computed = sum(1 for fact in activity.usage_facts if fact.cost_basis == UsageFact.CostBasis.PRICE_TABLE)
+    if computed:
+        # Tokens are counted by the source either way; only the cost is then a list-price estimate.
+        level = weakest(level, "medium")
+        basis += f"; the cost of {computed} of {len(activity.usage_facts)} usage records computed at list prices"
+    return confidence(level, basis, per_user_share=round(share, 4))
 
 
 def cost_confidence(*, activity: Activity, own_usd: float | None, split_level: str) -> dict[str, Any] | None:

@@ -53,7 +53,8 @@ def test_cost_computed_at_list_prices_lowers_the_cost_confidence(cycle: ReviewCy
     UsageFact.objects.filter(pk=computed.pk).update(cost_basis=UsageFact.CostBasis.PRICE_TABLE)
     merged_ai_pr(ada)
 
-    cost = valid_facts(ada, cycle)["usage"]["cost_per_merged_ai_pr"]
+    usage = valid_facts(ada, cycle)["usage"]
+    cost = usage["cost_per_merged_ai_pr"]
 
     assert cost["usd"] == 4.0
     # $1 of $4 computed: 25%; the PR and its commit are linked by a trailer (direct), so the split is high
@@ -63,6 +64,9 @@ def test_cost_computed_at_list_prices_lowers_the_cost_confidence(cycle: ReviewCy
         "AI-assisted PRs found with high confidence",
         "computed_cost_share": 0.25,
     }
+    # all usage is by email (per-user), but one of its two records has a computed cost: medium, not high
+    assert usage["confidence"]["level"] == "medium"
+    assert usage["confidence"]["basis"].endswith("the cost of 1 of 2 usage records computed at list prices")
 
 
 def test_cost_reported_in_full_with_direct_links_is_high(cycle: ReviewCycle) -> None:
