@@ -7,6 +7,14 @@ from typing import Any
 
 from evidence.facts.activity import Activity, Window, activity_load
 from evidence.facts.caveats import NO_RANKING_CAVEAT, caveats_section
+from evidence.facts.confidence import (
+    cost_confidence,
+    coverage_confidence,
+    flags_confidence,
+    highlights_confidence,
+    usage_confidence,
+    work_confidence,
+)
 from evidence.facts.coverage import coverage_section, unresolved_identities
 from evidence.facts.flags import flags_section
 from evidence.facts.highlights import highlights_section
@@ -14,7 +22,7 @@ from evidence.facts.involvement import Involvement, involvement_find
 from evidence.facts.outcomes import outcome_groups, reviews_of_ai_prs
 from evidence.facts.patterns import patterns_section
 from evidence.facts.usage import coding_cost_usd, cost_band, cost_per_merged_ai_pr, team_figures, usage_section
-from evidence.models import EvidenceFacts
+from evidence.models import EvidenceFacts, FactsBuild
 from reviews.models import Person, ReviewCycle
 
 EVIDENCE_SCHEMA = "tokenproof.evidence/1"
@@ -26,6 +34,7 @@ __all__ = [
     "empty_outcome",
     "evidence_facts_get",
     "evidence_facts_stored_get",
+    "facts_build_get",
     "person_evidence_get",
     "previous_cycle_get",
 ]
@@ -49,10 +58,23 @@ def evidence_facts_get(*, person: Person, cycle: ReviewCycle) -> dict[str, Any]:
     return person_evidence_get(person=person, cycle=cycle).facts
 
 
-def evidence_facts_stored_get(*, person: Person, cycle: ReviewCycle) -> dict[str, Any] | None:
-    """The facts as the last build stored them (with team bands settled across the cycle), or None."""
-    stored = EvidenceFacts.objects.filter(person=person, cycle=cycle).values_list("facts", flat=True).first()
-    return dict(stored) if stored is not None else None
+def evidence_facts_stored_get(
+    *, person: Person, cycle: ReviewCycle, build_id: int | None = None
+) -> dict[str, Any] | None:
+    """The facts as the last build stored them (with team bands settled across the cycle), or None.
+
+    With `build_id`, only facts that this build stored: a person the build failed on gets None, not older facts.
+    """
+    stored = EvidenceFacts.objects.filter(person=person, cycle=cycle)
+    if build_id is not None:
+        stored = stored.filter(build_id=build_id)
+    facts = stored.values_list("facts", flat=True).first()
+    return dict(facts) if facts is not None else None
+
+
+def facts_build_get(*, build_id: int) -> FactsBuild:
+    """A cycle-wide facts build's row: its status and progress (total, done, failed)."""
+    return FactsBuild.objects.get(pk=build_id)
 
 
 def previous_cycle_get(*, cycle: ReviewCycle) -> ReviewCycle | None:
@@ -75,6 +97,19 @@ def person_evidence_get(*, person: Person, cycle: ReviewCycle) -> PersonEvidence
         cost_usd=coding_cost_usd(activity), merged_ai_prs=outcomes["ai_assisted"]["prs_merged"]
     )
     usage["cost_per_merged_ai_pr"] = cost_band(own_usd=own_cost, team_size=team_size, teammates_usd=teammates)
+    usage["cost_per_merged_ai_pr"]["confidence"] = cost_confidence(
+        activity=activity, own_usd=own_cost, split_level=outcomes["ai_assisted"]["confidence"]["level"]
+    )
+    usage["confidence"] = usage_confidence(activity)
+    work_sure = work_confidence(activity)
+    coverage = coverage_section(
+        activity=activity, involvement=involvement, unresolved=unresolved_identities(window=window)
+    )
+    coverage["confidence"] = coverage_confidence(coverage)
+    flags = flags_section(activity=activity)
+    flags_confidence(flags=flags, work=work_sure)
+    highlights = highlights_section(activity=activity, involvement=involvement)
+    highlights_confidence(highlights)
     manager = person.manager
     facts: dict[str, Any] = {
         "schema": EVIDENCE_SCHEMA,
@@ -103,6 +138,7 @@ def person_evidence_get(*, person: Person, cycle: ReviewCycle) -> PersonEvidence
                 {commit.repository.full_name for commit in activity.commits}
                 | {pull_request.repository.full_name for pull_request in activity.pull_requests}
             ),
+            "confidence": work_sure,
         },
         "outcomes": {
             **outcomes,
@@ -110,11 +146,9 @@ def person_evidence_get(*, person: Person, cycle: ReviewCycle) -> PersonEvidence
             "reviews_of_ai_prs": reviews_of_ai_prs(activity.reviews_given),
         },
         "patterns": patterns_section(activity=activity),
-        "flags": flags_section(activity=activity),
-        "coverage": coverage_section(
-            activity=activity, involvement=involvement, unresolved=unresolved_identities(window=window)
-        ),
-        "highlights": highlights_section(activity=activity, involvement=involvement),
+        "flags": flags,
+        "coverage": coverage,
+        "highlights": highlights,
     }
     facts["caveats"] = caveats_section(facts=facts)
     return PersonEvidence(facts=facts, activity=activity, involvement=involvement)
@@ -138,4 +172,5 @@ def empty_outcome() -> dict[str, Any]:
         "tests_touched": 0,
         "issues_closed": 0,
         "refactor_lines_deleted": 0,
+        "refactor_lines_moved": 0,
     }

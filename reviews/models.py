@@ -121,6 +121,11 @@ class EvidenceRun(models.Model):
     finalize_count = models.PositiveIntegerField(
         default=0, help_text="How many times finalize moved this run to a terminal state (must stay 1)."
     )
+    # The cycle's facts build this run waits for before rendering. A plain id, not a foreign key: this module is
+    # the bottom layer that evidence's models are built on, so it must not point up at them.
+    facts_build_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The evidence facts build run first, so every packet shows settled bands."
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -72,6 +72,7 @@ class Highlight:
     reason: str
     confidence: str
     outcome: str
+    outcome_confidence: str
     context: str
     employee_note: str
     picked: bool
@@ -111,6 +112,7 @@ class Flag:
     summary: str
     days: str
     figures: str
+    confidence: str
     explanation: str
 
 
@@ -162,6 +164,8 @@ class PacketContext:
     disputes: tuple[str, ...]
     sources: tuple[Source, ...]
     usage_linked_share: str
+    coverage_confidence: str
+    work_confidence: str
     unresolved_identities: str
     outcome_caveats: tuple[Caveat, ...]
     usage_caveats: tuple[Caveat, ...]
@@ -226,7 +230,7 @@ def packet_context_build(
         tools=tuple(tools),
         models=tuple(clip(_dict(item).get("model")) for item in _list(usage.get("models"))),
         usage_rows=_usage_rows(usage),
-        usage_provenance=_provenance(_dict(usage.get("provenance")), None),
+        usage_provenance=_provenance(_dict(usage.get("provenance")), usage.get("confidence")),
         daily_chart=weekly_activity_chart(days=usage_days, start=start, end=end) if usage_days else None,
         tools_chart=tool_days_chart(
             tools=[
@@ -242,6 +246,8 @@ def packet_context_build(
         disputes=tuple(clip(text, LONG) for text in notes.get("dispute", {}).values() if text),
         sources=tuple(_source(_dict(item)) for item in _list(coverage.get("sources"))),
         usage_linked_share=share(coverage.get("usage_linked_share")),
+        coverage_confidence=confidence_text(coverage.get("confidence")),
+        work_confidence=confidence_text(work.get("confidence")),
         unresolved_identities=number(coverage.get("unresolved_identities")),
         outcome_caveats=tuple(c for c in caveats if c.applies_to.startswith(OUTCOME_CAVEAT_KEYS)),
         usage_caveats=tuple(c for c in caveats if c.applies_to.startswith(USAGE_CAVEAT_KEYS)),
@@ -308,6 +314,7 @@ def _highlight(item: Any, notes: Mapping[str, str]) -> Highlight:
         reason=clip(ai.get("reason"), LONG),
         confidence=clip(ai.get("confidence"), 20) or NO_DATA,
         outcome=", ".join(part for part in parts if part) or NO_DATA,
+        outcome_confidence=clip(_dict(outcome.get("confidence")).get("level"), 20),
         context=clip(item.get("context"), LONG),
         employee_note=clip(notes.get(key, ""), LONG).strip(),
         picked=key in notes,
@@ -348,7 +355,8 @@ OUTCOME_FIGURES = (
     ("Durability", "follow_up_fix_lines", "Follow-up fix lines within 21 days", ""),
     ("Quality work", "tests_touched", "Pull requests touching tests", ""),
     ("Quality work", "issues_closed", "Issues closed", ""),
-    ("Quality work", "refactor_lines_deleted", "Refactoring: lines deleted or moved", ""),
+    ("Quality work", "refactor_lines_deleted", "Refactoring: lines deleted", ""),
+    ("Quality work", "refactor_lines_moved", "Refactoring: lines moved", ""),
 )
 
 
@@ -384,8 +392,16 @@ def _provenance(provenance: Mapping[str, Any], confidence: object) -> str:
     if provenance.get("first_day") and provenance.get("last_day"):
         parts.append(f"{clip(provenance.get('first_day'), 10)} to {clip(provenance.get('last_day'), 10)}")
     if confidence:
-        parts.append(f"confidence {clip(confidence, 20)}")
+        parts.append(f"confidence {confidence_text(confidence)}")
     return "; ".join(parts)
+
+
+def confidence_text(value: object) -> str:
+    """A figure group's confidence in brief: its level and why (`{level, basis}`), or a bare level string."""
+    if isinstance(value, Mapping):
+        level, basis = clip(value.get("level"), 20), clip(value.get("basis"), LONG)
+        return f"{level} ({basis})" if level and basis else level
+    return clip(value, 20) if value else ""
 
 
 def _pattern(item: Mapping[str, Any]) -> Pattern:
@@ -415,6 +431,8 @@ def _usage_rows(usage: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         cost_text += f" ({band} the team median)"
     if cost.get("band_note"):
         cost_text += f": {clip(cost.get('band_note'))}"
+    if cost.get("confidence"):
+        cost_text += f". Confidence {confidence_text(cost.get('confidence'))}"
     return (
         ("Active days", number(usage.get("active_days"))),
         ("Sessions", number(usage.get("sessions"))),
@@ -440,6 +458,7 @@ def _flag(item: Mapping[str, Any], notes: Mapping[str, str]) -> Flag:
         summary=clip(item.get("summary"), LONG),
         days=listed or NO_DATA,
         figures=figures,
+        confidence=confidence_text(item.get("confidence")),
         explanation=clip(notes.get(kind, ""), LONG),
     )
 

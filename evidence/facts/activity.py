@@ -138,12 +138,17 @@ def activity_load(*, person: Person, window: Window) -> Activity:
         commits=commits,
         pull_requests=pull_requests,
         reviews_given=reviews_given,
-        usage_facts=list(UsageFact.objects.filter(person=person, **days).order_by("day", "pk")),
-        outcome_facts=list(ToolOutcomeFact.objects.filter(person=person, **days).order_by("day", "pk")),
+        # Each row's source identity (a join, not a query): confidence reads whether it names one person.
+        usage_facts=list(UsageFact.objects.filter(person=person, **days).select_related("actor").order_by("day", "pk")),
+        outcome_facts=list(
+            ToolOutcomeFact.objects.filter(person=person, **days).select_related("actor").order_by("day", "pk")
+        ),
         sessions=list(
             UsageSession.objects.filter(
                 person=person, started_at__gte=window.start_at, started_at__lt=window.end_before
-            ).order_by("started_at", "pk")
+            )
+            .select_related("actor")
+            .order_by("started_at", "pk")
         ),
         tool_commits=list(
             ToolReportedCommit.objects.filter(Q(person=person) | Q(sha__in=commits_in_window.values("sha"))).order_by(

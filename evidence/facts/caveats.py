@@ -41,6 +41,11 @@ REFACTOR_METHOD = (
     "Refactor lines are the deletions in commits that delete at least as much as they add: a sign of removal and "
     "reshaping work, which AI-era code bases see less of (GitClear)."
 )
+MOVED_METHOD = (
+    "Moved lines are lines a commit deleted in one place and added unchanged in another, and renamed files; they "
+    "are read from local git only, and short lines such as braces are not counted. Moving code is the reuse GitClear "
+    "finds declining as AI-written code grows."
+)
 
 
 def caveats_section(*, facts: dict[str, Any]) -> list[dict[str, Any]]:
@@ -58,6 +63,7 @@ def caveats_section(*, facts: dict[str, Any]) -> list[dict[str, Any]]:
     if ai["commits"] or outcomes["other"]["commits"]:
         caveats.append(("survival_share", SURVIVAL_METHOD))
         caveats.append(("refactor_lines_deleted", REFACTOR_METHOD))
+        caveats.append(("refactor_lines_moved", MOVED_METHOD))
     if ai.get("confidence", {}).get("temporal_commits") or ai.get("confidence", {}).get("temporal_prs"):
         caveats.append(("outcomes.ai_assisted", TEMPORAL_LINKS))
     if usage["acceptance"]["rate"] is not None:

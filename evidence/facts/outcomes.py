@@ -80,8 +80,11 @@ def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) ->
             for commit in commits
             if commit.deletions and commit.deletions >= commit.additions and commit.reverts_id is None
         ),
+        # Read from local git's patches (evidence.git.moves); commits known only from the API have no count.
+        "refactor_lines_moved": sum(commit.lines_moved or 0 for commit in commits if commit.reverts_id is None),
         "confidence": _confidence(commits=commits, prs=prs, involvement=involvement, assisted=assisted),
         "provenance": {
+            "commits_with_moves_measured": sum(1 for commit in commits if commit.lines_moved is not None),
             "commits_with_survival_measured": len(measured),
             "survival_measured_at": _latest_iso(commit.survival_measured_at for commit in measured),
         },

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from evidence.git.moves import MovedLines
 from reviews.errors import ApplicationError
 
 # Control characters never found in names or subjects separate the fields of one record.
 RECORD = "\x1e"
 FIELD = "\x1f"
 HEADER_END = "\x1d"
+RECORD_BYTES = RECORD.encode()
 LOG_FORMAT = FIELD.join(
     ["%H", "%P", "%an", "%ae", "%cn", "%ce", "%aI", "%cI", "%s", "%b", "%(trailers:only,unfold)", "%N"]
 )
@@ -46,6 +48,7 @@ class CommitRecord:
     trailers: list[tuple[str, str]]
     ai_note: str
     files: list[FileChange] = field(default_factory=list)
+    lines_moved: int | None = None  # None when the history was read without patches (or came from the API)
 
     @property
     def additions(self) -> int:
@@ -117,30 +120,47 @@ def notes_ref_exists(path: Path) -> bool:
     return probe.returncode == 0
 
 
-def commits_read(*, path: Path, revision_range: str = "HEAD", all_refs: bool = False) -> Iterator[CommitRecord]:
-    """Stream the commits of REVISION_RANGE (or of every branch and tag), oldest first, with numstat."""
+def commits_read(
+    *, path: Path, revision_range: str = "HEAD", all_refs: bool = False, moved_lines: bool = False
+) -> Iterator[CommitRecord]:
+    """Stream the commits of REVISION_RANGE (or of every branch and tag), oldest first, with numstat.
+
+    With `moved_lines`, the same process also streams each commit's zero-context patch, which is read line by
+    line into its moved-line count (evidence.git.moves) and never held whole.
+    """
     args = ["git", "-C", str(path), "-c", "core.quotePath=false", "log", "--reverse", "--no-color", "--numstat"]
     args += ["--no-renames", f"--format={RECORD}{LOG_FORMAT}{HEADER_END}"]
+    args += ["--patch", "--unified=0", "--full-index", "--no-ext-diff", "--no-textconv"] if moved_lines else []
     args += [f"--notes={GIT_AI_NOTES_REF}"] if notes_ref_exists(path) else ["--no-notes"]
     args += ["--branches", "--tags"] if all_refs else [revision_range]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
     assert process.stdout is not None  # noqa: S101 - Popen was asked for a pipe
     pending: list[str] = []
+    moves: MovedLines | None = None
+    in_patch = header_done = False
     for raw in process.stdout:
-        line = raw.decode("utf-8", "replace")
-        # Each record's header starts a line; numstat lines and message lines never start with RECORD.
-        if line.startswith(RECORD) and pending:
-            yield record_parse("".join(pending)[1:])
+        # Each record's header starts a line; numstat, patch and message lines never start with RECORD.
+        if raw.startswith(RECORD_BYTES):
+            if pending:
+                yield record_parse("".join(pending)[1:], lines_moved=moves.total() if moves else None)
             pending = []
+            moves = MovedLines() if moved_lines else None
+            in_patch = header_done = False
+        if moves is not None and header_done and (in_patch or raw.startswith(b"diff --git ")):
+            in_patch = True
+            moves.feed(raw)
+            continue
+        line = raw.decode("utf-8", "replace")
+        header_done = header_done or HEADER_END in line
         pending.append(line)
     stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
     if process.wait() != 0:
         raise ApplicationError(f"{path}: git log failed: {stderr.strip()}")
     if pending:
-        yield record_parse("".join(pending)[1:])
+        yield record_parse("".join(pending)[1:], lines_moved=moves.total() if moves else None)
 
 
-def record_parse(text: str) -> CommitRecord:
+def record_parse(text: str, *, lines_moved: int | None = None) -> CommitRecord:
     header, _, numstat = text.partition(HEADER_END)
     (sha, parents, an, ae, cn, ce, authored, committed, subject, body, trailers, note) = header.split(FIELD)
     files: list[FileChange] = []
@@ -165,6 +185,7 @@ def record_parse(text: str) -> CommitRecord:
         trailers=trailers_parse(trailers),
         ai_note=note.strip(),
         files=files,
+        lines_moved=lines_moved,
     )
 
 

@@ -78,6 +78,11 @@ class Commit(models.Model):
         null=True, blank=True, help_text="added lines changed again within 21 days"
     )
     is_present = models.BooleanField(default=True, help_text="false once the commit left the history (force-push)")
+    lines_moved = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="lines deleted in one place and added identically elsewhere, renamed files whole (local git only)",
+    )
 
     class Meta:
         constraints: ClassVar[list[Any]] = [

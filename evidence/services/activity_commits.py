@@ -125,11 +125,17 @@ def batch_store(
                 or reported_person
                 or known_person,
                 is_present=True,
+                lines_moved=record.lines_moved,
             )
         )
+    # Only local git reads patches: a GitHub sync over a cloned repository keeps the clone's moved-line counts.
+    measured_moves = any(record.lines_moved is not None for record in batch)
     with transaction.atomic():
         Commit.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["repository", "sha"], update_fields=UPDATED_FIELDS
+            rows,
+            update_conflicts=True,
+            unique_fields=["repository", "sha"],
+            update_fields=[*UPDATED_FIELDS, "lines_moved"] if measured_moves else UPDATED_FIELDS,
         )
         ids = dict(Commit.objects.filter(repository=repository, sha__in=list(matches_by_sha)).values_list("sha", "pk"))
         attributions_replace(ids, matches_by_sha)

@@ -44,7 +44,7 @@ def git_import(*, path: Path, repository: Repository | None = None) -> GitImport
     reverted: dict[str, str] = {}
 
     def tracked() -> Iterator[CommitRecord]:
-        for record in commits_read(path=shape.path, all_refs=True):
+        for record in commits_read(path=shape.path, all_refs=True, moved_lines=True):
             seen.add(record.sha)
             if record.reverted_sha:
                 reverted[record.sha] = record.reverted_sha

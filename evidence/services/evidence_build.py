@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from typing import Any
 
+from celery.canvas import Signature
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -47,15 +49,30 @@ def facts_build_start(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZ
     """Create the build row and fan out one task per chunk of people after commit; finalize runs after them."""
     from evidence.tasks.facts import fan_out_rollback_unsafe
 
-    if chunk_size < 1:
-        raise ApplicationError(f"Chunk size must be at least 1, not {chunk_size}.")
     with transaction.atomic():
-        people = population_ids(cycle=cycle)
-        if not people:
-            raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
-        build = FactsBuild.objects.create(cycle=cycle, total=len(people), chunk_size=chunk_size)
+        build = facts_build_create(cycle=cycle, chunk_size=chunk_size)
         transaction.on_commit(lambda: fan_out_rollback_unsafe(build_id=build.pk))
     return build
+
+
+def facts_build_create(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE) -> FactsBuild:
+    """The build row alone, for a caller that sends the chunks itself (the packet run builds facts first)."""
+    if chunk_size < 1:
+        raise ApplicationError(f"Chunk size must be at least 1, not {chunk_size}.")
+    people = population_ids(cycle=cycle)
+    if not people:
+        raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
+    return FactsBuild.objects.create(cycle=cycle, total=len(people), chunk_size=chunk_size)
+
+
+def facts_build_fan_out_rollback_unsafe(*, build_id: int, then: Signature[Any]) -> None:
+    """Send the build's chunks with `then` as the chord's body in place of the build's own finalize.
+
+    `then` must call facts_build_finalize first: that is what settles the team bands. Call only after commit.
+    """
+    from evidence.tasks.facts import fan_out_rollback_unsafe
+
+    fan_out_rollback_unsafe(build_id=build_id, then=then)
 
 
 def population_ids(*, cycle: ReviewCycle) -> list[int]:
@@ -128,8 +145,9 @@ def team_bands_settle(*, cycle: ReviewCycle) -> int:
                 team_size=sizes.get(team, 0) if team else 0,
                 teammates_usd=[figure for figure in teammates if figure is not None],
             )
-            if snapshot.facts["usage"]["cost_per_merged_ai_pr"] != band:
-                snapshot.facts["usage"]["cost_per_merged_ai_pr"] = band
+            settled = {**snapshot.facts["usage"]["cost_per_merged_ai_pr"], **band}  # the band; the rest is kept
+            if snapshot.facts["usage"]["cost_per_merged_ai_pr"] != settled:
+                snapshot.facts["usage"]["cost_per_merged_ai_pr"] = settled
                 changed.append(snapshot)
     EvidenceFacts.objects.bulk_update(changed, ["facts"], batch_size=500)
     return len(changed)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import chord, group, shared_task
+from celery.canvas import Signature
 
 from evidence.models import FactsBuild
 
@@ -30,11 +33,11 @@ def finalize_facts(build_id: int) -> str:
     return str(facts_build_finalize(build_id=build_id).status)
 
 
-def fan_out_rollback_unsafe(*, build_id: int) -> None:
-    """Send one task per chunk, then finalize, which reads the rows. Call only after the build row is committed."""
+def fan_out_rollback_unsafe(*, build_id: int, then: Signature[Any] | None = None) -> None:
+    """Send one task per chunk, then finalize (or `then`), which reads the rows. Call only after the row is committed."""
     from evidence.services.evidence_build import population_ids
 
     build = FactsBuild.objects.select_related("cycle").get(pk=build_id)
     people = population_ids(cycle=build.cycle)
     chunks = [people[index : index + build.chunk_size] for index in range(0, len(people), build.chunk_size)]
-    chord(group(build_facts_chunk.si(build_id, chunk) for chunk in chunks))(finalize_facts.si(build_id))
+    chord(group(build_facts_chunk.si(build_id, chunk) for chunk in chunks))(then or finalize_facts.si(build_id))

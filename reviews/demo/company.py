@@ -91,6 +91,11 @@ LAST_NAMES = (
 )
 TEAMS = ("Payments", "Platform", "Mobile", "Data", "Growth")
 ENGINEERS_PER_TEAM = 8
+# Growth is larger and has adopted Claude Code team-wide (reviews/demo/usage.py): enough of its people have a
+# merged AI-assisted PR of known cost for a cost band (five or more), so the demo's packets show one.
+# It is the last team, so its extra people are drawn last and every other person keeps their name.
+ENGINEERS_IN_TEAM = {"Growth": ENGINEERS_PER_TEAM + 3}
+CLAUDE_CODE_TEAMS = frozenset({"Growth"})
 DOMAIN = "example.com"
 
 
@@ -118,7 +123,7 @@ def demo_people(*, seed: int) -> list[DemoPerson]:
     for team in TEAMS:
         manager = person(team, head.email)
         people.append(manager)
-        people.extend(person(team, manager.email) for _ in range(ENGINEERS_PER_TEAM))
+        people.extend(person(team, manager.email) for _ in range(ENGINEERS_IN_TEAM.get(team, ENGINEERS_PER_TEAM)))
     return people
 
 

@@ -12,7 +12,8 @@ without the manager, the index picks the story:
   3 non-user       no usage at all
   4 reviewer       a little Copilot chat on a few days
   5 no repo work   Claude Code and Copilot usage, but no repository activity on the other side
-  6+ ordinary      Copilot completions most days, Claude Code on some (alternating by index)
+  6+ ordinary      Copilot completions most days, Claude Code on some (by email checksum), and on every one
+                   in a team that adopted it team-wide (CLAUDE_CODE_TEAMS: that team gets a cost band)
 Managers use a little Copilot chat; the head of engineering and HR use nothing.
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence.services.usage_import import ImportSummary, usage_import
-from reviews.demo.company import DemoPerson
+from reviews.demo.company import CLAUDE_CODE_TEAMS, DemoPerson
 
 USAGE_START, USAGE_END = dt.date(2026, 7, 1), dt.date(2026, 11, 20)
 SONNET = "claude-sonnet-4-5"
@@ -114,7 +115,7 @@ def demo_usage_write(
             writer.copilot(person, rng, share=0.5)
         elif kind == "ordinary":
             writer.copilot(person, rng, share=0.6)
-            if sum(map(ord, person.email)) % 2:
+            if sum(map(ord, person.email)) % 2 or person.team in CLAUDE_CODE_TEAMS:
                 writer.claude_code(person, rng, share=0.3, scale=1.0, accepted=(5, 30), commits=(0, 2))
     return writer.save(out_dir)
 

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from celery import current_app as celery_app
 
+from evidence.selectors import facts_build_get
 from reviews.models import CycleExport, EvidenceRun, ReviewCycle
 
 
@@ -48,10 +49,18 @@ class ProgressBar:
 
 
 def run_wait(*, run_id: int, stream: Stream, poll_seconds: float = 0.5, timeout_seconds: float = 3600) -> EvidenceRun:
-    """Follow a run's rows until it reaches a terminal state, drawing its progress."""
+    """Follow a run's rows until it reaches a terminal state, drawing its progress: facts first, then packets."""
     run = EvidenceRun.objects.get(pk=run_id)
-    bar = ProgressBar(total=run.total, label=f"packets for {run.cycle.name}", stream=stream)
     deadline = time.monotonic() + timeout_seconds
+    if run.facts_build_id is not None:
+        facts_bar = ProgressBar(total=run.total, label=f"facts for {run.cycle.name}", stream=stream)
+        while time.monotonic() <= deadline:
+            build = facts_build_get(build_id=run.facts_build_id)
+            facts_bar.show(build.done, build.failed)
+            if build.status in build.TERMINAL:
+                break
+            time.sleep(poll_seconds)
+    bar = ProgressBar(total=run.total, label=f"packets for {run.cycle.name}", stream=stream)
     while True:
         run.refresh_from_db()
         bar.show(run.done, run.failed)
@@ -66,6 +75,7 @@ class EagerProgress:
     def __init__(self, *, stream: Stream) -> None:
         self.stream = stream
         self.bar: ProgressBar | None = None
+        self.facts_bar: ProgressBar | None = None
 
     def __enter__(self) -> EagerProgress:
         from celery.signals import task_postrun
@@ -79,7 +89,13 @@ class EagerProgress:
         task_postrun.disconnect(self._on_task_end)
 
     def _on_task_end(self, sender: object = None, args: tuple[object, ...] = (), **kwargs: object) -> None:
-        if getattr(sender, "name", "") != "reviews.build_packet" or not args or not isinstance(args[0], int):
+        name = getattr(sender, "name", "")
+        if not args or not isinstance(args[0], int):
+            return
+        if name == "evidence.build_facts_chunk":
+            self._show_facts(build_id=args[0])
+            return
+        if name != "reviews.build_packet":
             return
         run = EvidenceRun.objects.filter(packets__pk=args[0]).first()
         if run is None:
@@ -87,6 +103,12 @@ class EagerProgress:
         if self.bar is None:
             self.bar = ProgressBar(total=run.total, label=f"packets for {run.cycle.name}", stream=self.stream)
         self.bar.show(run.done, run.failed)
+
+    def _show_facts(self, *, build_id: int) -> None:
+        build = facts_build_get(build_id=build_id)
+        if self.facts_bar is None:
+            self.facts_bar = ProgressBar(total=build.total, label=f"facts for {build.cycle.name}", stream=self.stream)
+        self.facts_bar.show(build.done, build.failed)
 
 
 def run_start_and_follow(*, cycle: ReviewCycle, stream: Stream) -> EvidenceRun:

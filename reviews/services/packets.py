@@ -20,7 +20,8 @@ from django.db.models import Count, F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from evidence.selectors import evidence_facts_get
+from evidence.selectors import evidence_facts_get, evidence_facts_stored_get, facts_build_get
+from evidence.services.evidence_build import facts_build_create, facts_build_finalize
 from reviews.errors import ApplicationError
 from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
 from reviews.packet_context import packet_context_build
@@ -32,14 +33,21 @@ ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
 
 
 def evidence_run_start(*, cycle: ReviewCycle, requested_by: User | None = None) -> EvidenceRun:
-    """Create the run and one pending packet per person, then fan out after commit."""
+    """Create the run, one pending packet per person and the facts build it waits for, then fan out after commit.
+
+    Everyone's facts are built (or refreshed) and the team bands settled before any packet renders, so packets
+    show bands that agree across the team even when nobody ran `evidence --cycle` first.
+    """
     from reviews.tasks import run_fan_out_rollback_unsafe
 
     with transaction.atomic():
         people = list(cycle_population(cycle=cycle))
         if not people:
             raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
-        run = EvidenceRun.objects.create(cycle=cycle, requested_by=requested_by, total=len(people))
+        facts_build = facts_build_create(cycle=cycle)
+        run = EvidenceRun.objects.create(
+            cycle=cycle, requested_by=requested_by, total=len(people), facts_build_id=facts_build.pk
+        )
         versions = dict(
             Packet.objects.filter(cycle=cycle)
             .values("person_id")
@@ -53,13 +61,26 @@ def evidence_run_start(*, cycle: ReviewCycle, requested_by: User | None = None) 
     return run
 
 
+def evidence_run_render(*, run_id: int) -> None:
+    """The run's second phase, once every person's facts are stored: settle the bands, then send the packets.
+
+    Rerun-safe: settling twice changes nothing, and a packet sent twice is claimed once.
+    """
+    from reviews.tasks import packets_fan_out_rollback_unsafe
+
+    run = EvidenceRun.objects.get(pk=run_id)
+    if run.facts_build_id is not None:
+        facts_build_finalize(build_id=run.facts_build_id)
+    packets_fan_out_rollback_unsafe(run_id=run_id)
+
+
 def packet_build(*, packet_id: int) -> Packet.Status:
     """Build one packet. Failures are recorded on the row and returned, never raised, so finalize always runs."""
     packet = _packet_claim(packet_id=packet_id)
     if packet is None:
         return Packet.Status(Packet.objects.get(pk=packet_id).status)
     try:
-        facts = evidence_facts_get(person=packet.person, cycle=packet.cycle)
+        facts = packet_facts_get(packet=packet)
         annotations = annotations_snapshot(person=packet.person, cycle=packet.cycle)
         pdf = packet_render_pdf(facts=facts, annotations=annotations, version=packet.version)
     except Exception as error:  # a packet's failure must not stop the run: it is recorded and counted
@@ -68,6 +89,16 @@ def packet_build(*, packet_id: int) -> Packet.Status:
         return Packet.Status.FAILED
     _packet_store(packet=packet, facts=facts, annotations=annotations, pdf=pdf)
     return Packet.Status.DONE
+
+
+def packet_facts_get(*, packet: Packet) -> dict[str, Any]:
+    """The facts the run's build stored (bands settled across the team); computed afresh only where it stored none."""
+    build_id = packet.run.facts_build_id if packet.run_id else None
+    if build_id is not None:
+        stored = evidence_facts_stored_get(person=packet.person, cycle=packet.cycle, build_id=build_id)
+        if stored is not None:
+            return stored
+    return evidence_facts_get(person=packet.person, cycle=packet.cycle)
 
 
 def facts_json_bytes(*, facts: dict[str, Any]) -> bytes:
@@ -111,7 +142,7 @@ def _packet_claim(*, packet_id: int) -> Packet | None:
         EvidenceRun.objects.filter(packets__pk=packet_id, status=EvidenceRun.Status.QUEUED).update(
             status=EvidenceRun.Status.RUNNING
         )
-        return Packet.objects.select_related("person__manager", "cycle").get(pk=packet_id)
+        return Packet.objects.select_related("person__manager", "cycle", "run").get(pk=packet_id)
     if Packet.objects.filter(claimable, attempts__gte=max_attempts).exists():
         # Delivered again after its last allowed attempt died with the worker: a poison message, stop here.
         _packet_fail(packet_id=packet_id, reason=f"gave up after {max_attempts} attempts (the worker died each time)")
@@ -178,11 +209,19 @@ def evidence_runs_reconcile() -> list[int]:
 
     Returns the ids of packets sent again.
     """
-    from reviews.tasks import build_packet, finalize_run
+    from reviews.tasks import build_packet, finalize_run, render_run
 
     stale_before = timezone.now() - timedelta(seconds=settings.TOKENPROOF_STALE_RENDER_SECONDS)
     resent: list[int] = []
     for run in EvidenceRun.objects.exclude(status__in=EvidenceRun.TERMINAL):
+        if run.facts_build_id is not None:
+            facts_build = facts_build_get(build_id=run.facts_build_id)
+            if facts_build.status not in facts_build.TERMINAL:
+                # Still building facts: the broker redelivers a lost chunk (late acks). Once every person is
+                # counted but the render step never came (a lost chord), send it; until then no packet is sent.
+                if facts_build.done + facts_build.failed >= facts_build.total and run.created_at < stale_before:
+                    render_run.delay(run.pk)
+                continue
         lost = Q(status=Packet.Status.RENDERING, claimed_at__lt=stale_before)
         # Pending packets are re-sent only once the run has stalled: while workers are still claiming packets,
         # the rest are queued behind them, and re-sending tens of thousands would only flood the broker.

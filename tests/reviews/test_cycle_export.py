@@ -17,7 +17,7 @@ from django.test import Client
 from pypdf import PdfReader
 from pytest_django import Settings as SettingsWrapper
 
-from reviews.models import AuditEvent, CycleExport, Person, ReviewCycle
+from reviews.models import AuditEvent, CycleExport, Packet, Person, ReviewCycle
 from reviews.services.exports import csv_safe, cycle_export_finalize, cycle_export_start
 from reviews.services.exports.org_report import org_figures
 from reviews.tasks import finalize_export, reconcile_runs
@@ -29,14 +29,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def engine_facts(monkeypatch: pytest.MonkeyPatch) -> None:
-    def facts(*, person: Person, cycle: ReviewCycle) -> dict[str, Any]:
+    def facts(*, packet: Packet) -> dict[str, Any]:
+        person = packet.person
         if person.name.startswith("Quiet"):
             return non_user_facts(name=person.name, email=person.email) | {
                 "person": {"name": person.name, "email": person.email, "team": person.team, "manager": None}
             }
         return typical_facts(seed=person.pk, name=person.name, email=person.email, team=person.team)
 
-    monkeypatch.setattr("reviews.services.packets.evidence_facts_get", facts)
+    monkeypatch.setattr("reviews.services.packets.packet_facts_get", facts)
 
 
 def company() -> ReviewCycle:

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.demo.company import demo_people
-from reviews.models import Person
+from reviews.models import Packet, Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,3 +46,11 @@ def test_demo_writes_a_packet_per_person_and_a_summary(settings: SettingsWrapper
     with zipfile.ZipFile(archive) as opened:
         assert sorted(opened.namelist()) == sorted([*(entry["name"] for entry in manifest["files"]), "manifest.json"])
     assert "make serve" in out.getvalue()
+    assert "facts for 2026-H2" in out.getvalue()
+    banded: dict[str, int] = {}
+    for packet in Packet.objects.filter(cycle__name="2026-H2").select_related("person"):
+        if packet.facts["usage"]["cost_per_merged_ai_pr"]["team_band"] is not None:
+            banded[packet.person.team] = banded.get(packet.person.team, 0) + 1
+    # a band needs five people in the team with the figure, and every one of them is shown theirs
+    assert banded, "no packet of the demo shows a team band"
+    assert all(count >= 5 for count in banded.values()), banded

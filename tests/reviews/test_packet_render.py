@@ -64,6 +64,17 @@ def test_typical_packet_prints_every_section_with_figures_and_pages() -> None:
     assert "I led the refunds work." in text
     assert "No one is ranked by token volume or cost" in text
     assert "Provenance: sources: github, git blame" in text
+    # each figure group prints its confidence beside it
+    for confidence in (
+        "confidence high (96% of usage from per-user identities)",
+        "Confidence medium (12% of the cost computed at list prices)",
+        "Confidence: high (daily token totals)",
+        "(confidence high)",
+        "confidence medium (1 source identity unresolved across the company)",
+        "confidence high (commits, pull requests and reviews from GitHub)",
+        "Refactoring: lines moved",
+    ):
+        assert confidence in " ".join(text.split()), confidence
     assert "Acceptance rate is a weak signal" in text
     assert f"Page 2 of {len(reader.pages)}" in text
     assert "Ada Castro · 2026-H2 · version 3" in reader.pages[1].extract_text()

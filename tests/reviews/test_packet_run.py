@@ -145,6 +145,7 @@ def test_generate_packets_command_shows_progress() -> None:
     cycle = make_cycle(name="Progress")
     out = io.StringIO()
     call_command("generate_packets", "Progress", stdout=out)
+    assert "facts for Progress: 1/1" in out.getvalue()
     assert "packets for Progress: 1/1" in out.getvalue()
     assert "Done, 1 built, 0 failed" in out.getvalue()
     assert cycle.packets.get().status == "done"

@@ -14,7 +14,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from reviews.errors import ApplicationError
-from reviews.models import Annotation, Packet, Person, ReviewCycle
+from reviews.models import Annotation, Packet
 from reviews.services.annotations import annotation_set
 from reviews.services.packets import evidence_run_start
 from tests.factories import make_cycle, make_person
@@ -27,10 +27,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def engine_facts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stand in for the evidence engine: realistic facts in the contract's shape, for whoever is asked."""
 
-    def facts(*, person: Person, cycle: ReviewCycle) -> dict[str, Any]:
+    def facts(*, packet: Packet) -> dict[str, Any]:
+        person = packet.person
         return typical_facts(seed=person.pk, name=person.name, email=person.email, team=person.team)
 
-    monkeypatch.setattr("reviews.services.packets.evidence_facts_get", facts)
+    monkeypatch.setattr("reviews.services.packets.packet_facts_get", facts)
 
 
 def pdf_bytes(packet: Packet) -> bytes:

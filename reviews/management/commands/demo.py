@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reviews.demo.company import demo_people_csv_write
@@ -28,14 +27,14 @@ class Command(ApplicationCommand):
 
     def handle(self, *args: Any, seed: int, **options: Any) -> None:
         demo_dir = settings.DATA_DIR / "demo"
-        self.step(f"1/5 People: writing the HRIS export and importing it (seed {seed})")
+        self.step(f"1/4 People: writing the HRIS export and importing it (seed {seed})")
         people_csv = demo_dir / "people.csv"
         people = demo_people_csv_write(path=people_csv, seed=seed)
         result = people_import(path=people_csv)
         teams = len({person.team for person in people})
         self.stdout.write(f"  {result.read} people in {teams} teams ({result.created} new, {result.updated} updated)")
 
-        self.step("2/5 AI usage: the company's exports in the providers' own shapes, through the real importers")
+        self.step("2/4 AI usage: the company's exports in the providers' own shapes, through the real importers")
         # Before the repositories, so that commits the tools reported are attributed when the history is imported.
         imported = demo_usage_import(files=demo_usage_write(out_dir=demo_dir / "usage", people=people, seed=seed))
         batches = [batch for summary in imported for batch in summary.batches]
@@ -43,7 +42,7 @@ class Command(ApplicationCommand):
             f"  {len(batches)} files: " + ", ".join(f"{batch.source} ({batch.read} records)" for batch in batches)
         )
 
-        self.step("3/5 Repositories: real git history per team, served by the GitHub stand-in, synced through PyGithub")
+        self.step("3/4 Repositories: real git history per team, served by the GitHub stand-in, synced through PyGithub")
         repos = demo_repos_import(folder=demo_dir / "repos", seed=seed, people=people)
         self.stdout.write(
             f"  {repos.repositories} repositories, {repos.commits} commits, {repos.pull_requests} pull requests,"
@@ -59,11 +58,9 @@ class Command(ApplicationCommand):
                 "state": ReviewCycle.State.OPEN,
             },
         )
-        self.step(f"4/5 Evidence: linking usage to work and building every person's facts for {DEMO_CYCLE}")
-        # Built for the whole cycle first, so that team cost bands rest on every teammate's figure.
-        call_command("evidence", cycle=cycle.name, stdout=self.stdout)
-
-        self.step(f"5/5 Cycle {DEMO_CYCLE}: one packet per person, then the HR export")
+        # The packet run links usage to work and builds everyone's facts first, so team bands rest on every
+        # teammate's figure, then renders.
+        self.step(f"4/4 Cycle {DEMO_CYCLE}: everyone's evidence facts, one packet per person, then the HR export")
         out_dir = settings.OUTPUT_DIR / cycle.name
         export = export_start_and_follow(cycle=cycle, out_dir=out_dir, stream=self.stdout)
         run = export.run

@@ -148,10 +148,18 @@ def test_non_user_gets_a_fair_complete_packet(cycle) -> None:  # type: ignore[no
         "usd": None,
         "team_band": None,
         "band_note": "no AI-assisted PR merged with a known cost",
+        "confidence": None,  # no figure, so no confidence in it
     }
+    assert usage["confidence"]["level"] == "medium"  # no usage records: absence of use is likely, not proven
     assert (facts["flags"], facts["patterns"], facts["highlights"]) == ([], [], [])
     assert facts["coverage"]["usage_linked_share"] is None
-    assert facts["work"] == {"commits": 3, "pull_requests": 1, "reviews_given": 0, "repositories": ["acme/payments"]}
+    assert facts["work"] == {
+        "commits": 3,
+        "pull_requests": 1,
+        "reviews_given": 0,
+        "repositories": ["acme/payments"],
+        "confidence": {"level": "high", "basis": "commits, pull requests and reviews from GitHub"},
+    }
 
 
 def test_reviewer_gets_credit_for_reviewing_ai_assisted_prs(cycle) -> None:  # type: ignore[no-untyped-def]

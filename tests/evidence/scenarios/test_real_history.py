@@ -199,10 +199,17 @@ def test_usage_without_any_repository_activity(cycle, tmp_path: Path) -> None:  
 
     facts = valid_facts(uma, cycle)
 
-    assert facts["work"] == {"commits": 0, "pull_requests": 0, "reviews_given": 0, "repositories": []}
+    work = facts.pop("work")
+    assert (work["commits"], work["pull_requests"], work["reviews_given"], work["repositories"]) == (0, 0, 0, [])
+    assert work["confidence"]["level"] == "low"  # no work seen at all: an unmapped identity would look the same
     assert facts["coverage"]["usage_linked_share"] == 0.0
+    assert facts["coverage"]["confidence"]["level"] == "low"  # none of the coding tokens linked to work
     assert [flag["kind"] for flag in facts["flags"]] == ["unlinked_usage"]
     assert facts["flags"][0]["figures"]["days"] == 3
+    # the flag is no surer than the work data that shows the absence of work
+    assert facts["flags"][0]["confidence"]["level"] == "low"
+    # Claude Code's analytics name the user by email: usage is theirs for sure
+    assert (facts["usage"]["confidence"]["level"], facts["usage"]["confidence"]["per_user_share"]) == ("high", 1.0)
 
 
 def test_reviewer_from_a_github_sync_through_pygithub(  # type: ignore[no-untyped-def]

@@ -1,0 +1,139 @@
+"""A packet run builds everyone's facts and settles the team bands before it renders a single packet."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from pytest_django import Settings as SettingsWrapper
+
+from evidence.models import EvidenceFacts, FactsBuild
+from evidence.services.evidence_build import facts_build_create, facts_build_start
+from reviews.models import EvidenceRun, Packet, ReviewCycle
+from reviews.services.packets import (
+    evidence_run_render,
+    evidence_run_start,
+    evidence_runs_reconcile,
+    packet_facts_get,
+)
+from reviews.tasks import render_run
+from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
+from tests.factories import make_cycle, make_person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+D = date
+
+
+def core_team_with_costs() -> ReviewCycle:
+    """Seven people in one team, each with one merged AI-assisted PR costing 1..7 dollars: median 4."""
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    for index in range(7):
+        person = make_person(name=f"Core {index}", email=f"core{index}@example.com", team="Core")
+        usage_day(person, day=D(2026, 2, 2), input_uncached=100, cost=str(index + 1))
+        made = commit(person, day=D(2026, 2, 2), additions=10, ai="claude-trailer")
+        pull_request(person, number=index + 1, opened=at(D(2026, 2, 2)), merged=at(D(2026, 2, 3)), commits=[made])
+    return cycle
+
+
+def packet_bands(run: EvidenceRun) -> dict[str, Any]:
+    return {
+        packet.person.name: packet.facts["usage"]["cost_per_merged_ai_pr"]
+        for packet in Packet.objects.filter(run=run).select_related("person")
+    }
+
+
+def test_packets_alone_show_the_bands_the_cycle_build_gives() -> None:
+    cycle = core_team_with_costs()
+    assert not EvidenceFacts.objects.exists()  # nobody ran `evidence --cycle` first
+
+    run = evidence_run_start(cycle=cycle)
+
+    run.refresh_from_db()
+    assert (run.status, run.done, run.failed) == ("done", 7, 0)
+    from_packets = packet_bands(run)
+    # costs 1..7 against the median 4: below under 3.2, above over 5.0
+    assert {name: band["team_band"] for name, band in from_packets.items()} == {
+        "Core 0": "below",
+        "Core 1": "below",
+        "Core 2": "below",
+        "Core 3": "near",
+        "Core 4": "near",
+        "Core 5": "above",
+        "Core 6": "above",
+    }
+    facts_build_start(cycle=cycle)  # the cycle-wide build on its own, afterwards
+    from_cycle_build = {
+        snapshot.person.name: snapshot.facts["usage"]["cost_per_merged_ai_pr"]
+        for snapshot in EvidenceFacts.objects.select_related("person")
+    }
+    assert from_packets == from_cycle_build
+    assert run.facts_build_id is not None
+    assert FactsBuild.objects.get(pk=run.facts_build_id).status == "done"
+
+
+def test_each_packet_prints_the_facts_the_runs_build_stored() -> None:
+    cycle = core_team_with_costs()
+
+    run = evidence_run_start(cycle=cycle)
+
+    stored = {snapshot.person_id: snapshot for snapshot in EvidenceFacts.objects.filter(build_id=run.facts_build_id)}
+    packets = list(Packet.objects.filter(run=run))
+    assert len(stored) == len(packets) == 7
+    for packet in packets:
+        assert packet.facts == stored[packet.person_id].facts
+
+
+def test_rendering_a_run_twice_settles_and_sends_nothing_new() -> None:
+    cycle = core_team_with_costs()
+    run = evidence_run_start(cycle=cycle)
+    finished = {packet.pk: packet.sha256 for packet in Packet.objects.filter(run=run)}
+
+    evidence_run_render(run_id=run.pk)  # a redelivered render step
+
+    run.refresh_from_db()
+    assert (run.status, run.done, run.finalize_count) == ("done", 7, 1)
+    assert {packet.pk: packet.sha256 for packet in Packet.objects.filter(run=run)} == finished
+    assert [packet.attempts for packet in Packet.objects.filter(run=run)] == [1] * 7
+
+
+def test_reconciler_holds_packets_while_facts_are_built_and_resends_a_lost_render_step(
+    settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TOKENPROOF_STALE_RENDER_SECONDS = 60
+    sent_packets: list[int] = []
+    sent_renders: list[int] = []
+    monkeypatch.setattr("reviews.tasks.build_packet.delay", sent_packets.append)
+    monkeypatch.setattr("reviews.tasks.render_run.delay", sent_renders.append)
+    person = make_person()
+    cycle = make_cycle()
+    build = facts_build_create(cycle=cycle)
+    run = EvidenceRun.objects.create(cycle=cycle, total=1, facts_build_id=build.pk)
+    EvidenceRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    Packet.objects.create(run=run, cycle=cycle, person=person, version=1)
+
+    evidence_runs_reconcile()  # the facts are still being built: nothing is sent
+    assert (sent_packets, sent_renders) == ([], [])
+
+    FactsBuild.objects.filter(pk=build.pk).update(done=1)  # every person built, but the chord's body never came
+    evidence_runs_reconcile()
+    assert (sent_packets, sent_renders) == ([], [run.pk])
+
+
+def test_render_task_name_is_stable() -> None:
+    assert render_run.name == "reviews.render_run"
+
+
+def test_the_packet_path_reads_stored_facts_with_a_bounded_query_count() -> None:
+    cycle = core_team_with_costs()
+    run = evidence_run_start(cycle=cycle)
+    packet = Packet.objects.select_related("person", "cycle", "run").filter(run=run).first()
+    assert packet is not None
+
+    with CaptureQueriesContext(connection) as queries:
+        facts = packet_facts_get(packet=packet)
+    assert facts == packet.facts
+    assert len(queries) == 1  # the stored snapshot: nothing recomputed
