@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from reviews.models import Annotation, Packet, Person, ReviewCycle
+from evidence.models import FactsBuild
+from reviews.models import Annotation, EvidenceRun, Packet, Person, ReviewCycle
 from reviews.packet_context import PacketContext, packet_context_build
 from reviews.rendering import FACTS_ATTACHMENT_NAME
 
@@ -22,6 +23,35 @@ def cycle_population(*, cycle: ReviewCycle) -> QuerySet[Person]:
         Q(employed_to__isnull=True) | Q(employed_to__gte=cycle.start)
     )
     return Person.objects.filter(employed).order_by("name", "email")
+
+
+@dataclass(frozen=True)
+class RunPhase:
+    """Where a packet run stands: building everyone's facts first, then rendering packets, then finished."""
+
+    name: str  # "facts", "packets" or "finished"
+    done: int
+    failed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+def run_phases_get(*, runs: list[EvidenceRun]) -> dict[int, RunPhase]:
+    """Each run's phase, in one query for the facts builds, so a page of runs costs the same however many."""
+    builds = FactsBuild.objects.in_bulk([run.facts_build_id for run in runs if run.facts_build_id is not None])
+    phases = {}
+    for run in runs:
+        build = builds.get(run.facts_build_id) if run.facts_build_id is not None else None
+        if run.status in EvidenceRun.TERMINAL:
+            phases[run.pk] = RunPhase("finished", run.done, run.failed, run.total)
+        elif build is not None and build.status not in FactsBuild.TERMINAL:
+            phases[run.pk] = RunPhase("facts", build.done, build.failed, build.total)
+        else:
+            phases[run.pk] = RunPhase("packets", run.done, run.failed, run.total)
+    return phases
 
 
 def packet_context_get(*, packet: Packet) -> PacketContext:

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from reviews.errors import ApplicationError
 from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
 from reviews.rendering import PRINT_CSS_PATH
-from reviews.selectors import is_hr, packet_context_get, packets_visible_to, person_for_user, viewer_get
+from reviews.selectors import (
+    is_hr,
+    packet_context_get,
+    packets_visible_to,
+    person_for_user,
+    run_phases_get,
+    viewer_get,
+)
 from reviews.services.audit import audit_record
 from reviews.services.release import packet_release
 
@@ -31,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     runs: list[EvidenceRun] = []
     if is_hr(user=request.user):
         runs = list(EvidenceRun.objects.select_related("cycle").order_by("-created_at")[:10])
+    phases = run_phases_get(runs=runs)
     return render(
         request,
         "reviews/home.html",
@@ -39,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "own_packets": own,
             "report_packets": reports,
             "runs": runs,
+            "run_rows": [(run, phases[run.pk]) for run in runs],
             "hr": bool(runs) or is_hr(user=request.user),
         },
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
+from reviews.selectors import run_phases_get
 
 
 class CycleOutputSerializer(serializers.ModelSerializer[ReviewCycle]):
@@ -19,12 +20,19 @@ class CycleInputSerializer(serializers.Serializer[dict[str, object]]):
 
 
 class RunOutputSerializer(serializers.ModelSerializer[EvidenceRun]):
+    """A run's packet counts, and its phase: while everyone's facts are built first, the facts counts."""
+
     cycle = serializers.CharField(source="cycle.name")
     progress = serializers.FloatField()
+    phase = serializers.SerializerMethodField()
 
     class Meta:
         model = EvidenceRun
-        fields = ("id", "cycle", "status", "total", "done", "failed", "progress", "created_at", "finished_at")
+        fields = ("id", "cycle", "status", "phase", "total", "done", "failed", "progress", "created_at", "finished_at")
+
+    def get_phase(self, run: EvidenceRun) -> dict[str, object]:
+        phase = run_phases_get(runs=[run])[run.pk]
+        return {"name": phase.name, "done": phase.done, "failed": phase.failed, "total": phase.total}
 
 
 class PacketOutputSerializer(serializers.ModelSerializer[Packet]):

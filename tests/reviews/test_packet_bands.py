@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django import Settings as SettingsWrapper
 
 from evidence.models import EvidenceFacts, FactsBuild
 from evidence.services.evidence_build import facts_build_create, facts_build_start
-from reviews.models import EvidenceRun, Packet, ReviewCycle
+from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
 from reviews.services.packets import (
     evidence_run_render,
     evidence_run_start,
@@ -137,3 +138,25 @@ def test_the_packet_path_reads_stored_facts_with_a_bounded_query_count() -> None
         facts = packet_facts_get(packet=packet)
     assert facts == packet.facts
     assert len(queries) == 1  # the stored snapshot: nothing recomputed
+
+
+def test_a_run_building_facts_shows_that_phase_in_the_api_and_on_the_home_page() -> None:
+    cycle = core_team_with_costs()
+    hr = make_person(name="Harriet", email="hr@example.com", role=Person.Role.HR)
+    build = FactsBuild.objects.create(cycle=cycle, status=FactsBuild.Status.RUNNING, total=8, done=3)
+    run = EvidenceRun.objects.create(cycle=cycle, total=8, facts_build_id=build.pk)
+    client = Client()
+    assert hr.user is not None
+    client.force_login(hr.user)
+
+    phase = client.get(f"/api/runs/{run.pk}/").json()["phase"]
+    page = client.get("/").content.decode()
+
+    assert phase == {"name": "facts", "done": 3, "failed": 0, "total": 8}
+    assert "building evidence 3/8 people, then packets" in page
+    build.status, build.done = FactsBuild.Status.DONE, 8
+    build.save()
+    run.done = 2
+    run.save()
+    assert client.get(f"/api/runs/{run.pk}/").json()["phase"] == {"name": "packets", "done": 2, "failed": 0, "total": 8}
+    assert "2/8" in client.get("/").content.decode()
