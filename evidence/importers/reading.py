@@ -2,7 +2,7 @@
 
 Shapes: one API response page (a JSON object whose `data`/`items` list holds the records), a JSON list of pages
 or of records, JSON Lines of records or of pages, or CSV for the sources that export it. A UTF-8 BOM and CRLF
-line endings are accepted. Memory stays flat: JSON Lines and CSV are read a line at a time, JSON documents with
+line endings are accepted. Memory stays flat: JSON Lines and CSV are read a line at a time (JSON Lines with orjson), JSON documents with
 ijson, one record at a time.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import ijson  # type: ignore[import-untyped]  # ijson ships no type information
+import orjson
 
 from evidence.importers.base import Importer
 
@@ -104,24 +105,27 @@ def _json_lines(handle: BinaryIO, importer: Importer) -> Iterator[tuple[str, dic
         if not raw.strip():
             continue
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ReadError(
-                where, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})"
-            ) from None
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            detail = f"{error.msg}, column {error.colno}"
-            # only the last line of a file can lack its newline: a record cut off there is a truncated file
-            truncated = not raw.endswith(b"\n")
-            reason = (
-                f"truncated JSON: the file ends mid-record ({detail})" if truncated else f"not valid JSON ({detail})"
-            )
-            raise ReadError(where, reason) from None
-        except ValueError as error:  # Python refuses integers of more than 4,300 digits
-            raise ReadError(where, f"a number is too long to be a real value ({error})") from None
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise _line_error(raw, where, error) from None
         yield from _page_records(value, importer, where)
+
+
+def _line_error(raw: bytes, where: str, error: orjson.JSONDecodeError) -> ReadError:
+    """Why a line is not a JSON value: its encoding, a number no real value has, or its syntax."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as decode_error:
+        at = decode_error.start
+        return ReadError(where, f"not UTF-8 text (byte 0x{raw[at]:02x} at column {at + 1})")
+    if "number" in error.msg and ("infinity" in error.msg or "too" in error.msg):
+        # orjson reads integers past 64 bits as doubles; past a double's range there is no real count
+        return ReadError(where, f"a number is too long to be a real value ({error.msg})")
+    detail = f"{error.msg}, column {error.colno}"
+    # only the last line of a file can lack its newline: a record cut off there is a truncated file
+    if not raw.endswith(b"\n"):
+        return ReadError(where, f"truncated JSON: the file ends mid-record ({detail})")
+    return ReadError(where, f"not valid JSON ({detail})")
 
 
 def _long_number_check(handle: BinaryIO) -> None:

@@ -29,7 +29,7 @@ from reviews.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
-CHUNK_RECORDS = 2000
+CHUNK_RECORDS = 5000
 PROGRESS_LOG_EVERY = 100_000
 Progress = Callable[[ImportBatch], None]
 
@@ -203,6 +203,21 @@ def _file_import(
     progress: Progress | None,
 ) -> None:
     writer = ChunkWriter(batch=batch, importer=importer, counts=counts, totals=totals)
+    try:
+        _chunks_write(batch=batch, path=path, importer=importer, counts=counts, writer=writer, progress=progress)
+    finally:
+        writer.close()
+
+
+def _chunks_write(
+    *,
+    batch: ImportBatch,
+    path: Path,
+    importer: Importer,
+    counts: Counts,
+    writer: ChunkWriter,
+    progress: Progress | None,
+) -> None:
     pending: dict[str, tuple[str, Kept]] = {}
     for where, record in records_read(path, importer):
         try:
