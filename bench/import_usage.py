@@ -306,6 +306,8 @@ def import_in_this_process(source: str, path: Path) -> dict[str, Any]:
             SourceActor,
         ):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608  # table names from the models
+        if connection.vendor == "postgresql":  # leave no dead rows of the previous run in the tables and indexes
+            cursor.execute("VACUUM ANALYZE")
     peak_rss_reset()
     started = time.perf_counter()
     summary = usage_import(source=source, paths=[path])

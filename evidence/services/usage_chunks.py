@@ -55,7 +55,7 @@ USAGE_FACT_UPSERT: dict[str, Any] = {
         "cost_basis",
         "repository_name",
     ),
-    "key": ("source", "actor_id", "day", "tool", "model", "dimension"),
+    "key": ("actor_id", "source", "day", "tool", "model", "dimension"),  # in the unique constraint's order
     "added": (*TOKEN_KINDS, "requests"),
     "replaced": ("person_id", "cost_basis"),
     "nullable_added": ("cost_usd",),
@@ -63,7 +63,7 @@ USAGE_FACT_UPSERT: dict[str, Any] = {
 OUTCOME_FACT_UPSERT: dict[str, Any] = {
     "table": "evidence_tooloutcomefact",
     "columns": ("source", "actor_id", "day", "tool", "metric", "person_id", "value"),
-    "key": ("source", "actor_id", "day", "tool", "metric"),
+    "key": ("actor_id", "source", "day", "tool", "metric"),
     "added": ("value",),
     "replaced": ("person_id",),
 }
@@ -203,15 +203,14 @@ class ChunkWriter:
                 for usage_row in facts.usage:
                     self._count_actor_tokens(usage_row)
         changing = [(sign, facts) for sign, facts in deltas if sign]
-        usage_rows = self._usage_rows(changing)
-        outcome_rows = self._outcome_rows(changing)
         self._sessions_write(changing)
         self._commits_write([row for sign, facts in changing if sign > 0 for row in facts.commits])
 
         def write(database: BaseDatabaseWrapper) -> None:
+            # runs in the writer thread; the actor book is not touched by this thread until the writer is idle
             upsert(database=database, **RAW_RECORD_UPSERT, rows=raw_rows)
-            upsert(database=database, **USAGE_FACT_UPSERT, rows=usage_rows)
-            upsert(database=database, **OUTCOME_FACT_UPSERT, rows=outcome_rows)
+            upsert(database=database, **USAGE_FACT_UPSERT, rows=self._usage_rows(changing))
+            upsert(database=database, **OUTCOME_FACT_UPSERT, rows=self._outcome_rows(changing))
 
         self.writer.submit(write)
         aliases: list[AliasRow] = [alias for sign, facts in changing if sign > 0 for alias in facts.aliases]
@@ -270,13 +269,16 @@ class ChunkWriter:
     def _outcome_rows(self, deltas: list[tuple[int, Facts]]) -> list[tuple[Any, ...]]:
         """Outcome facts' differences, summed per fact, in OUTCOME_FACT_UPSERT's columns."""
         merged: dict[tuple[Any, ...], list[Any]] = {}
+        actor_of: tuple[Any, ...] = (None, None)  # an importer gives a record's rows one actor and day
         for sign, facts in deltas:
             for row in facts.outcomes:
-                actor = self.book.get(row.actor)
-                key = (actor.actor_id, row.day, row.tool, row.metric)
+                if row.actor is not actor_of[0] or row.day != actor_of[1]:
+                    actor = self.book.get(row.actor)
+                    actor_of = (row.actor, row.day, actor.actor_id, actor.person_on(row.day))
+                key = (actor_of[2], row.day, row.tool, row.metric)
                 current = merged.get(key)
                 if current is None:
-                    merged[key] = [actor.person_on(row.day), sign * row.value]
+                    merged[key] = [actor_of[3], sign * row.value]
                 else:
                     current[1] += sign * row.value
         return [(self.source, *key, *values) for key, values in merged.items()]

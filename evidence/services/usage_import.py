@@ -29,7 +29,7 @@ from reviews.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
-CHUNK_RECORDS = 5000
+CHUNK_RECORDS = 2000
 PROGRESS_LOG_EVERY = 100_000
 Progress = Callable[[ImportBatch], None]
 
