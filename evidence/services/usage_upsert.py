@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 UPSERT_ROWS = 1000
+T = TypeVar("T")
 
 
 class BackgroundWriter:
@@ -70,6 +71,22 @@ class BackgroundWriter:
             with self._ready:
                 self._work = None
                 self._ready.notify_all()
+
+
+def batches_of_few_sizes(items: list[T]) -> Iterator[list[T]]:
+    """Slices of UPSERT_ROWS items, then of powers of two, so that statements come in a dozen sizes.
+
+    SQLite statements carry their rows as placeholders, and Python's sqlite3 keeps the last 128 distinct
+    statements compiled. With one odd-sized remainder per chunk, that cache filled with large statements as a file
+    grew (some 50 MB at 1,000,000 records); a dozen sizes per table keep it small and flat.
+    """
+    start = 0
+    size = UPSERT_ROWS
+    while start < len(items):
+        while size > len(items) - start:
+            size = 1 << (size.bit_length() - 1) if size & (size - 1) else size // 2
+        yield items[start : start + size]
+        start += size
 
 
 def upsert(
@@ -132,10 +149,9 @@ def upsert(
             cursor.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging}{conflict}")  # noqa: S608
             return
         placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), UPSERT_ROWS):
-            chunk = rows[start : start + UPSERT_ROWS]
-            params = [value for row in chunk for value in row]
-            values = ", ".join([placeholder] * len(chunk))
+        for batch in batches_of_few_sizes(rows):
+            params = [value for row in batch for value in row]
+            values = ", ".join([placeholder] * len(batch))
             cursor.execute(f"INSERT INTO {target} ({names}) VALUES {values}{conflict}", params)  # noqa: S608
 
 
@@ -188,8 +204,7 @@ def _raw_lookup(database: BaseDatabaseWrapper, column: str, source: str, keys: l
             )
             return list(cursor.fetchall())
         found: list[tuple[str, Any]] = []
-        for start in range(0, len(keys), UPSERT_ROWS):
-            chunk = keys[start : start + UPSERT_ROWS]
+        for chunk in batches_of_few_sizes(keys):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"SELECT natural_key, {column} FROM evidence_rawrecord WHERE source = %s AND natural_key IN ({marks})",  # noqa: S608
