@@ -40,9 +40,25 @@ class ReadError(ValueError):
         self.reason = reason
 
 
-def records_read(path: Path, importer: Importer) -> Iterator[tuple[str, dict[str, Any]]]:
+class ReadPosition:
+    """How far into its file a reader is, in bytes, for progress reports while records are read."""
+
+    def __init__(self) -> None:
+        self.handle: BinaryIO | None = None
+
+    def bytes_read(self) -> int:
+        if self.handle is None or self.handle.closed:
+            return 0
+        return self.handle.tell()  # the file position: a little ahead of the record, by what is buffered
+
+
+def records_read(
+    path: Path, importer: Importer, *, position: ReadPosition | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (where, record) for every record of the file, `where` being e.g. 'line 12' or 'record 3'."""
     with path.open("rb") as handle:
+        if position is not None:
+            position.handle = handle
         head = handle.read(HEAD_BYTES)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise ReadError("", "the file is UTF-16 text; save it as UTF-8")

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from evidence.importers import IMPORTERS
 from evidence.importers.base import Importer, Kept, RecordError
-from evidence.importers.reading import ReadError, records_read
+from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
+from evidence.services.import_progress import import_progress_clear, import_progress_get, import_progress_write
 from evidence.services.usage_chunks import TOKEN_KINDS, CallTotals, ChunkWriter, Counts, RecordRejectedError
 from reviews.errors import ApplicationError
 
@@ -71,6 +72,7 @@ def batch_json(batch: ImportBatch) -> dict[str, Any]:
         "status": batch.status,
         **{name: getattr(batch, name) for name in ("read", "created", "updated", "unchanged", "rejected")},
         "error": batch.error,
+        "progress": import_progress_get(batch=batch).as_json(),
     }
 
 
@@ -180,6 +182,7 @@ def import_batch_run(
     batch.summary = {"tokens": call_totals.tokens, "cost_usd": str(call_totals.cost_usd)}
     batch.finished_at = timezone.now()
     batch.save()
+    import_progress_clear(batch_id=batch.pk)
     logger.info("usage import batch %s (%s) done: %s records read", batch.pk, batch.source, batch.read)
     return batch
 
@@ -189,6 +192,7 @@ def _reject(batch: ImportBatch, message: str, *, read: int = 0) -> ImportBatch:
     batch.read, batch.created, batch.updated, batch.unchanged = read, 0, 0, 0
     batch.finished_at = timezone.now()
     batch.save()
+    import_progress_clear(batch_id=batch.pk)
     logger.info("usage import batch %s rejected", batch.pk)  # the message may quote a record, so it is not logged
     return batch
 
@@ -219,7 +223,18 @@ def _chunks_write(
     progress: Progress | None,
 ) -> None:
     pending: dict[str, tuple[str, Kept]] = {}
-    for where, record in records_read(path, importer):
+    position = ReadPosition()
+
+    def report() -> None:
+        batch.read = counts.read
+        import_progress_write(
+            batch_id=batch.pk, records_read=counts.read, bytes_read=position.bytes_read(), size_bytes=batch.size_bytes
+        )
+        if progress:
+            progress(batch)
+
+    report()
+    for where, record in records_read(path, importer, position=position):
         try:
             for item in importer.expand(record):
                 kept = importer.keep(item)
@@ -238,16 +253,12 @@ def _chunks_write(
         if len(pending) >= CHUNK_RECORDS:
             writer.flush(pending)
             pending = {}
-            batch.read = counts.read
-            if progress:
-                progress(batch)
+            report()
             if counts.read // PROGRESS_LOG_EVERY != (counts.read - CHUNK_RECORDS) // PROGRESS_LOG_EVERY:
-                # the batch row is inside the file's transaction, so workers report progress in their log
+                # the batch row is inside the file's transaction: progress goes to its file, and to the log
                 logger.info("usage import batch %s: %s records read", batch.pk, counts.read)
     writer.flush(pending)
-    batch.read = counts.read
-    if progress:
-        progress(batch)
+    report()
 
 
 def upload_path(batch: ImportBatch) -> Path:
