@@ -241,6 +241,8 @@ class UsageRow:
     output: int = 0
     requests: int = 0
     cost_usd: Decimal | None = None  # None: the source reports none; the price table may supply it
+    # a session whose per-request usage this row's totals stand in for (evidence.services.usage_stand_ins)
+    stands_in_for_session: str = ""
 
     def tokens(self) -> int:
         return self.input_uncached + self.cache_read + self.cache_write + self.output
@@ -320,6 +322,7 @@ class Importer:
     description: ClassVar[str]
     list_keys: ClassVar[tuple[str, ...]] = ("data",)  # where a saved API page holds its records
     reads_csv: ClassVar[bool] = False
+    has_stand_in_usage: ClassVar[bool] = False  # yields usage rows with stands_in_for_session
 
     def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Records inside one file record (buckets hold results, OTLP lines hold events); default: itself."""
@@ -361,6 +364,11 @@ class UsersList(Importer):
         automation = payload.get("is_service_account", False)
         actor = ActorRef("provider_user", payload["id"], self.provider, display=payload["email"], automation=automation)
         return Facts(aliases=[AliasRow(actor, payload["email"].lower())])
+
+
+def stand_in_dimension(session_id: str) -> str:
+    """The usage fact dimension that keeps a session's stand-in usage apart from its per-request usage."""
+    return f"otel-metrics {session_id}"[:255]
 
 
 def outcome_rows(actor: ActorRef, day: dt.date, tool: str, values: Iterable[tuple[str, int]]) -> list[OutcomeRow]:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from evidence.importers.base import AliasRow, CommitRow, Facts, Importer, Kept, RecordError, SessionRow, UsageRow
 from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageSession
 from evidence.services.identities import ActorBook, aliases_apply
+from evidence.services.usage_stand_ins import StandIns
 from evidence.services.usage_upsert import BackgroundWriter, stored_payloads, stored_shas, upsert
 
 BULK_ROWS = 1000
@@ -144,6 +145,13 @@ class ChunkWriter:
         self.prices = PriceBook()
         # this thread's connection object itself: `django.db.connection` would be another one in the writer thread
         self.writer = BackgroundWriter(connections[DEFAULT_DB_ALIAS])
+        self.stand_ins = StandIns(self.source) if importer.has_stand_in_usage else None
+
+    def finish(self) -> None:
+        """After the file's last chunk: settle its stand-in usage against the sessions' requests."""
+        self.writer.wait()
+        if self.stand_ins:
+            self.stand_ins.settle(totals=self.totals, book=self.book)
 
     def close(self) -> None:
         """Wait for the last chunk's writes (raising their error, if any) and stop the writer thread."""
@@ -201,7 +209,8 @@ class ChunkWriter:
         for sign, facts in deltas:
             if sign >= 0:
                 for usage_row in facts.usage:
-                    self._count_actor_tokens(usage_row)
+                    if not usage_row.stands_in_for_session:  # counted when the file is settled
+                        self._count_actor_tokens(usage_row)
         changing = [(sign, facts) for sign, facts in deltas if sign]
         self._sessions_write(changing)
         self._commits_write([row for sign, facts in changing if sign > 0 for row in facts.commits])
@@ -225,7 +234,7 @@ class ChunkWriter:
             self.totals.actor_tokens[actor.actor_id] += row.tokens()
 
     def _count_totals(self, facts: Facts) -> None:
-        for row in facts.usage:
+        for row in self.stand_ins.note(facts) if self.stand_ins else facts.usage:
             for kind in TOKEN_KINDS:
                 self.totals.tokens[kind] += getattr(row, kind)
             cost = row.cost_usd if row.cost_usd is not None else self.prices.cost(row)

@@ -258,6 +258,7 @@ def _chunks_write(
                 # the batch row is inside the file's transaction: progress goes to its file, and to the log
                 logger.info("usage import batch %s: %s records read", batch.pk, counts.read)
     writer.flush(pending)
+    writer.finish()
     report()
 
 
