@@ -78,7 +78,7 @@ def pick_checked(record: object, spec: Spec, *, path: str = "") -> dict[str, Any
     return kept
 
 
-_COMPILED: dict[int, tuple[Spec, Callable[[object], dict[str, Any]]]] = {}
+_COMPILED: dict[int, tuple[Spec, Callable[[object], dict[str, Any] | None]]] = {}
 
 
 def _check(value: object, kind: Any, where: str) -> Any:

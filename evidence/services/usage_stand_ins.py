@@ -64,17 +64,18 @@ class StandIns:
         sessions = sorted(set(self.volume) | self.sessions_with_requests)
         with_requests: dict[str, int] = {}
         for start in range(0, len(sessions), QUERY_BATCH):
-            batch = sessions[start : start + QUERY_BATCH]
-            found = UsageSession.objects.filter(source=self.source, session_id__in=batch, requests__gt=0)
+            found = UsageSession.objects.filter(
+                source=self.source, session_id__in=sessions[start : start + QUERY_BATCH], requests__gt=0
+            )
             with_requests.update(found.values_list("session_id", "actor_id"))
         replaced = sorted(with_requests.items())
         for start in range(0, len(replaced), QUERY_BATCH):
-            batch = replaced[start : start + QUERY_BATCH]
+            replaced_batch = replaced[start : start + QUERY_BATCH]
             # the actor narrows the look-up to the natural key's index (it starts with the actor)
             UsageFact.objects.filter(
                 source=self.source,
-                actor_id__in={actor_id for _, actor_id in batch},
-                dimension__in=[stand_in_dimension(session) for session, _ in batch],
+                actor_id__in={actor_id for _, actor_id in replaced_batch},
+                dimension__in=[stand_in_dimension(session) for session, _ in replaced_batch],
             ).delete()
         kept = [volume for session, volume in self.volume.items() if session not in with_requests]
         book.resolve_many(ref for volume in kept for ref in volume.actor_tokens)

@@ -15,7 +15,7 @@ from django.test import Client
 from pytest_django import Settings as SettingsWrapper
 
 from evidence.importers.base import Importer
-from evidence.importers.reading import ReadPosition
+from evidence.importers.reading import ReadPosition, records_read
 from evidence.models import ImportBatch
 from evidence.services import usage_import as usage_import_module
 from evidence.services.import_progress import progress_path
@@ -57,12 +57,11 @@ def test_progress_is_visible_from_another_connection_while_the_file_is_mid_way(
     client.force_login(user)  # before the import holds SQLite's write lock: a login writes the session
     batch = import_batch_create(source="claude-code-analytics", path=analytics_file)
     paused, resume = threading.Event(), threading.Event()
-    real_records_read = usage_import_module.records_read
 
     def pausing_records_read(
         path: Path, importer: Importer, *, position: ReadPosition | None = None
     ) -> Iterator[tuple[str, dict[str, Any]]]:
-        for number, item in enumerate(real_records_read(path, importer, position=position), start=1):
+        for number, item in enumerate(records_read(path, importer, position=position), start=1):
             if number == PAUSE_AT:
                 paused.set()
                 assert resume.wait(60)
