@@ -45,10 +45,11 @@ class ReadPosition:
 
     def __init__(self) -> None:
         self.handle: BinaryIO | None = None
+        self.at_close = 0
 
     def bytes_read(self) -> int:
         if self.handle is None or self.handle.closed:
-            return 0
+            return self.at_close
         return self.handle.tell()  # the file position: a little ahead of the record, by what is buffered
 
 
@@ -83,6 +84,8 @@ def records_read(
             yield where, record
         if count == 0:
             raise ReadError("", "the file holds no records")
+        if position is not None:
+            position.at_close = handle.seek(0, io.SEEK_END)  # every record read: the whole file
 
 
 def _first_line_is_json(head: bytes) -> bool:

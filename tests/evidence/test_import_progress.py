@@ -18,7 +18,7 @@ from evidence.importers.base import Importer
 from evidence.importers.reading import ReadPosition, records_read
 from evidence.models import ImportBatch
 from evidence.services import usage_import as usage_import_module
-from evidence.services.import_progress import progress_path
+from evidence.services.import_progress import import_progress_write, progress_path
 from evidence.services.usage_import import CHUNK_RECORDS, import_batch_create, import_batch_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,6 +68,15 @@ def test_progress_is_visible_from_another_connection_while_the_file_is_mid_way(
             yield item
 
     monkeypatch.setattr(usage_import_module, "records_read", pausing_records_read)
+    finished_figures: list[tuple[int, int]] = []
+
+    def recorded_progress_write(*, batch_id: int, records_read: int, bytes_read: int, size_bytes: int) -> None:
+        finished_figures.append((records_read, bytes_read))
+        import_progress_write(
+            batch_id=batch_id, records_read=records_read, bytes_read=bytes_read, size_bytes=size_bytes
+        )
+
+    monkeypatch.setattr(usage_import_module, "import_progress_write", recorded_progress_write)
     finished: list[ImportBatch] = []
 
     def run_import() -> None:
@@ -101,6 +110,7 @@ def test_progress_is_visible_from_another_connection_while_the_file_is_mid_way(
     done = client.get(f"/api/evidence/usage/imports/{batch.pk}/").json()
     assert done["progress"]["records_read"] == RECORDS
     assert done["progress"]["percent"] == 100
+    assert finished_figures[-1] == (RECORDS, analytics_file.stat().st_size)  # the last write, before the commit
     assert not progress_path(batch.pk).exists()
 
 
