@@ -135,8 +135,13 @@ def import_batch_run(
     allow_duplicate: bool = False,
     progress: Progress | None = None,
     totals: CallTotals | None = None,
+    before_finish: Callable[[], None] | None = None,
 ) -> ImportBatch:
-    """Import one queued file. A bad file leaves the batch rejected with file, record and reason; nothing else changes."""
+    """Import one queued file. A bad file leaves the batch rejected with file, record and reason; nothing else changes.
+
+    `before_finish` runs just before the batch is saved as done or rejected (the task deletes the upload there, so
+    whoever sees the batch finished never finds its upload).
+    """
     if batch.status in {ImportBatch.Status.DONE, ImportBatch.Status.REJECTED}:
         return batch  # a rerun of a finished batch does nothing
     importer = importer_get(batch.source)
@@ -149,7 +154,9 @@ def import_batch_run(
     if duplicate and not allow_duplicate:
         when = timezone.localtime(duplicate.finished_at or duplicate.started_at).strftime("%Y-%m-%d %H:%M")
         return _reject(
-            batch, f"{batch.file_name}: duplicate upload: the same file was imported as batch {duplicate.pk} on {when}"
+            batch,
+            f"{batch.file_name}: duplicate upload: the same file was imported as batch {duplicate.pk} on {when}",
+            before_finish=before_finish,
         )
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
@@ -166,6 +173,7 @@ def import_batch_run(
             batch,
             f"{batch.file_name}, {where}: {error.reason}" if where else f"{batch.file_name}: {error.reason}",
             read=counts.read,
+            before_finish=before_finish,
         )
     for kind in TOKEN_KINDS:
         totals.tokens[kind] += call_totals.tokens[kind]
@@ -181,18 +189,26 @@ def import_batch_run(
     )
     batch.summary = {"tokens": call_totals.tokens, "cost_usd": str(call_totals.cost_usd)}
     batch.finished_at = timezone.now()
+    _before_finish(batch, before_finish)
     batch.save()
-    import_progress_clear(batch_id=batch.pk)
     logger.info("usage import batch %s (%s) done: %s records read", batch.pk, batch.source, batch.read)
     return batch
 
 
-def _reject(batch: ImportBatch, message: str, *, read: int = 0) -> ImportBatch:
+def _before_finish(batch: ImportBatch, before_finish: Callable[[], None] | None) -> None:
+    import_progress_clear(batch_id=batch.pk)
+    if before_finish:
+        before_finish()
+
+
+def _reject(
+    batch: ImportBatch, message: str, *, read: int = 0, before_finish: Callable[[], None] | None = None
+) -> ImportBatch:
     batch.status, batch.error, batch.rejected = ImportBatch.Status.REJECTED, message[:2000], 1
     batch.read, batch.created, batch.updated, batch.unchanged = read, 0, 0, 0
     batch.finished_at = timezone.now()
+    _before_finish(batch, before_finish)
     batch.save()
-    import_progress_clear(batch_id=batch.pk)
     logger.info("usage import batch %s rejected", batch.pk)  # the message may quote a record, so it is not logged
     return batch
 
@@ -302,6 +318,6 @@ def usage_batch_import(*, batch_id: int) -> ImportBatch:
     if not path.is_file():
         return _reject(batch, f"{batch.file_name}: the uploaded file is gone; upload it again")
     try:
-        return import_batch_run(batch=batch, path=path)
+        return import_batch_run(batch=batch, path=path, before_finish=lambda: path.unlink(missing_ok=True))
     finally:
         path.unlink(missing_ok=True)
