@@ -3,8 +3,9 @@
     .venv/bin/python bench/import_usage.py --records 100000 --source claude-code-analytics
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tp_usage .venv/bin/python bench/import_usage.py --records 1000000
 
-The file is generated first (streamed, in the provider's shape), then imported in a fresh child process, so the
-reported peak memory (max RSS) is the import's alone. Usage tables are emptied before each import.
+The file is generated first (streamed, in the provider's shape); a child process migrates and empties the usage
+tables (on PostgreSQL it also vacuums them, so no dead rows of an earlier run slow the inserts); then a fresh
+child imports the file, so the reported peak memory (VmHWM) is the import's alone.
 """
 
 from __future__ import annotations
@@ -275,11 +276,17 @@ def peak_rss_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def import_in_this_process(source: str, path: Path) -> dict[str, Any]:
+def django_ready() -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+
+
+def prepare_database() -> None:
+    """Migrate and empty the usage tables. Runs in a child of its own: what it allocates must not count as the
+    import's memory (deleting millions of rows of a previous run leaves a process far larger than an import)."""
+    django_ready()
     from django.core.management import call_command
     from django.db import connection
 
@@ -292,7 +299,6 @@ def import_in_this_process(source: str, path: Path) -> dict[str, Any]:
         UsageFact,
         UsageSession,
     )
-    from evidence.services.usage_import import usage_import
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:  # plain DELETEs: the ORM's delete() would load every row into memory
@@ -306,6 +312,17 @@ def import_in_this_process(source: str, path: Path) -> dict[str, Any]:
             SourceActor,
         ):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608  # table names from the models
+        if connection.vendor == "postgresql":  # leave no dead rows of the previous run in the tables and indexes
+            cursor.execute("VACUUM ANALYZE")
+
+
+def import_in_this_process(source: str, path: Path) -> dict[str, Any]:
+    django_ready()
+    from django.db import connection
+
+    from evidence.models import ToolOutcomeFact, ToolReportedCommit, UsageFact, UsageSession
+    from evidence.services.usage_import import usage_import
+
     peak_rss_reset()
     started = time.perf_counter()
     summary = usage_import(source=source, paths=[path])
@@ -331,7 +348,11 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--source", action="append", choices=sorted(FORMATS), help="repeatable; default: all formats")
     parser.add_argument("--import-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.prepare:
+        prepare_database()
+        return
     if options.import_file:
         print(json.dumps(import_in_this_process(options.source[0], options.import_file)))
         return
@@ -339,6 +360,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{source}.json"
             generate(source, options.records, path)
+            subprocess.run([sys.executable, __file__, "--prepare"], check=True, cwd=ROOT)
             child = subprocess.run(
                 [sys.executable, __file__, "--source", source, "--import-file", str(path)],
                 capture_output=True,

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageFact
 from evidence.services.identities import source_actor_map, source_actor_mark_automation, unresolved_actors
+from evidence.services.import_progress import import_progress_get
 from reviews.models import Person
 
 
@@ -29,10 +30,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "source", "file_name", "status", "read", "created", "updated", "unchanged", "started_at")
+    list_display = (
+        "pk",
+        "source",
+        "file_name",
+        "status",
+        "progress",
+        "read",
+        "created",
+        "updated",
+        "unchanged",
+        "started_at",
+    )
     list_filter = ("source", "status")
     search_fields = ("file_name", "file_sha256")
-    readonly_fields = ("error", "summary")
+    readonly_fields = ("progress", "error", "summary")
+
+    @admin.display(description="progress")
+    def progress(self, batch: ImportBatch) -> str:
+        """Records and share of the file read; live while the batch runs (see evidence.services.import_progress)."""
+        figures = import_progress_get(batch=batch)
+        return f"{figures.percent:g}% of {figures.size_bytes:,} bytes, {figures.records_read:,} records"
 
 
 class SourceActorForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -9,7 +9,9 @@ payload of an older import can be re-derived to undo its contribution when a pro
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+import functools
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
@@ -41,8 +43,24 @@ class Required:
 Spec = Mapping[str, Any]
 
 
-def pick(record: object, spec: Spec, *, path: str = "") -> dict[str, Any]:
-    """Copy the fields `spec` names out of `record`, checked and converted; drop everything else."""
+def pick(record: object, spec: Spec) -> dict[str, Any]:
+    """Copy the fields `spec` names out of `record`, checked and converted; drop everything else.
+
+    The common case (plain counts and short strings) runs through the spec compiled into one function
+    (evidence.importers.spec_compile); a record with any value that function does not take as it is goes to
+    `pick_checked`, which converts it or says what is wrong with it.
+    """
+    compiled = _COMPILED.get(id(spec))
+    if compiled is None or compiled[0] is not spec:
+        from evidence.importers.spec_compile import spec_compile  # it builds on this module's field kinds
+
+        compiled = _COMPILED[id(spec)] = (spec, spec_compile(spec))
+    kept = compiled[1](record)
+    return kept if kept is not None else pick_checked(record, spec)
+
+
+def pick_checked(record: object, spec: Spec, *, path: str = "") -> dict[str, Any]:
+    """`pick`, field by field, with the conversions and the error message naming the field."""
     if not isinstance(record, dict):
         raise RecordError(f"expected a JSON object{_at(path)}, got {_type_name(record)}")
     kept: dict[str, Any] = {}
@@ -60,17 +78,20 @@ def pick(record: object, spec: Spec, *, path: str = "") -> dict[str, Any]:
     return kept
 
 
+_COMPILED: dict[int, tuple[Spec, Callable[[object], dict[str, Any] | None]]] = {}
+
+
 def _check(value: object, kind: Any, where: str) -> Any:
     if isinstance(kind, dict):
-        return pick(value, kind, path=where)
+        return pick_checked(value, kind, path=where)
     if isinstance(kind, list):
         if not isinstance(value, list):
             raise RecordError(f"field '{where}': expected a list, got {_type_name(value)}")
-        return [pick(item, kind[0], path=f"{where}[{index}]") for index, item in enumerate(value)]
+        return [pick_checked(item, kind[0], path=f"{where}[{index}]") for index, item in enumerate(value)]
     if kind == COUNT:
         return _count(value, where)
     if kind == AMOUNT:
-        return str(_amount(value, where))
+        return str(amount_checked(value, where))
     if kind == FLAG:
         if isinstance(value, bool):
             return value
@@ -109,7 +130,7 @@ def _count(value: object, where: str) -> int:
     return number
 
 
-def _amount(value: object, where: str) -> Decimal:
+def amount_checked(value: object, where: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise RecordError(f"field '{where}': expected a number, got {_type_name(value)}")
     if isinstance(value, str) and len(value) > 40:
@@ -140,15 +161,21 @@ def _shown(value: object) -> str:
 
 def day_from_text(value: str, *, where: str) -> dt.date:
     """A calendar day from an ISO date or RFC 3339 timestamp (taken in UTC), within the plausible range."""
+    day = _day_parsed(value)
+    if day is None:
+        raise RecordError(f"field '{where}': {_shown(value)} is not a date")
+    return day_check(day, where=where)
+
+
+@functools.lru_cache(maxsize=4096)  # a file names few distinct days, each in many records
+def _day_parsed(value: str) -> dt.date | None:
     try:
         if len(value) == 10:
-            day = dt.date.fromisoformat(value)
-        else:
-            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            day = (moment.astimezone(dt.UTC) if moment.tzinfo else moment).date()
+            return dt.date.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise RecordError(f"field '{where}': {_shown(value)} is not a date") from None
-    return day_check(day, where=where)
+        return None
+    return (moment.astimezone(dt.UTC) if moment.tzinfo else moment).date()
 
 
 def moment_from_text(value: str, *, where: str) -> dt.datetime:
@@ -172,7 +199,7 @@ def moment_from_epoch(value: int, *, where: str, unit: int = 1) -> dt.datetime:
 
 
 def day_check(day: dt.date, *, where: str) -> dt.date:
-    latest = dt.datetime.now(tz=dt.UTC).date() + LATEST_DAY_AHEAD
+    latest = _latest_day(int(time.time()) // 60)
     if not EARLIEST_DAY <= day <= latest:
         raise RecordError(
             f"field '{where}': {day.isoformat()} is outside {EARLIEST_DAY.isoformat()}..{latest.isoformat()}"
@@ -180,10 +207,16 @@ def day_check(day: dt.date, *, where: str) -> dt.date:
     return day
 
 
+@functools.lru_cache(maxsize=1)
+def _latest_day(minute: int) -> dt.date:
+    """The latest plausible day, worked out once a minute rather than once a record."""
+    return dt.datetime.fromtimestamp(minute * 60, tz=dt.UTC).date() + LATEST_DAY_AHEAD
+
+
 # --- what an importer yields -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorRef:
     """Who a record says acted. `automation` marks service accounts, API-key traffic and bots."""
 
@@ -194,7 +227,7 @@ class ActorRef:
     automation: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class UsageRow:
     actor: ActorRef
     day: dt.date
@@ -208,12 +241,14 @@ class UsageRow:
     output: int = 0
     requests: int = 0
     cost_usd: Decimal | None = None  # None: the source reports none; the price table may supply it
+    # a session whose per-request usage this row's totals stand in for (evidence.services.usage_stand_ins)
+    stands_in_for_session: str = ""
 
     def tokens(self) -> int:
         return self.input_uncached + self.cache_read + self.cache_write + self.output
 
 
-@dataclass
+@dataclass(slots=True)
 class OutcomeRow:
     actor: ActorRef
     day: dt.date
@@ -222,7 +257,7 @@ class OutcomeRow:
     value: int
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionRow:
     actor: ActorRef
     session_id: str
@@ -242,7 +277,7 @@ class SessionRow:
     commit_shas: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class CommitRow:
     actor: ActorRef
     sha: str
@@ -254,7 +289,7 @@ class CommitRow:
     committed_at: dt.datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class AliasRow:
     """A provider's users list says this provider id belongs to this email."""
 
@@ -287,6 +322,7 @@ class Importer:
     description: ClassVar[str]
     list_keys: ClassVar[tuple[str, ...]] = ("data",)  # where a saved API page holds its records
     reads_csv: ClassVar[bool] = False
+    has_stand_in_usage: ClassVar[bool] = False  # yields usage rows with stands_in_for_session
 
     def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Records inside one file record (buckets hold results, OTLP lines hold events); default: itself."""
@@ -328,6 +364,11 @@ class UsersList(Importer):
         automation = payload.get("is_service_account", False)
         actor = ActorRef("provider_user", payload["id"], self.provider, display=payload["email"], automation=automation)
         return Facts(aliases=[AliasRow(actor, payload["email"].lower())])
+
+
+def stand_in_dimension(session_id: str) -> str:
+    """The usage fact dimension that keeps a session's stand-in usage apart from its per-request usage."""
+    return f"otel-metrics {session_id}"[:255]
 
 
 def outcome_rows(actor: ActorRef, day: dt.date, tool: str, values: Iterable[tuple[str, int]]) -> list[OutcomeRow]:

@@ -4,16 +4,25 @@ Each log record (event) and metric data point becomes one record, flattened with
 Events give tokens, cost, sessions (rolled up by `session.id`; prompts counted by `prompt.id`, never their text),
 tool decisions and results, and the `git_commit_id` from `tool_parameters` (a commit attribution; every other
 parameter, such as the bash command, is dropped). Metrics give the outcome counts (lines, commits, pull requests,
-accepted and rejected edits, sessions). Token and cost *metrics* are not imported: the api_request events carry
-the same tokens, and taking both would count them twice. Metrics must use delta temporality (Claude Code's default).
+accepted and rejected edits, sessions), and tokens and cost (`claude_code.token.usage` by `type`,
+`claude_code.cost.usage` in USD). Metrics must use delta temporality (Claude Code's default).
+
+No double counting: the api_request events and the token and cost metrics report the same usage. A session's
+usage comes from its api_request events when any are imported (in this file or any other, before or after);
+its metric data points count only for sessions that have none, such as a company exporting metrics alone. The
+metric usage therefore stands in for the session's requests (evidence.services.usage_stand_ins settles it at the
+end of every file). A token or cost data point without a `session.id` cannot be matched to its requests and is
+not imported as usage (Claude Code sends `session.id` unless OTEL_METRICS_INCLUDE_SESSION_ID=false).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from evidence.importers.base import (
@@ -33,6 +42,7 @@ from evidence.importers.base import (
     moment_from_epoch,
     outcome_rows,
     pick,
+    stand_in_dimension,
     usd,
 )
 
@@ -88,7 +98,9 @@ COUNT_METRICS = {
     "claude_code.pull_request.count": "pull_requests",
 }
 LINE_TYPES = {"added": "lines_added", "removed": "lines_removed"}
+TOKEN_TYPES = {"input": "input_uncached", "cacheRead": "cache_read", "cacheCreation": "cache_write", "output": "output"}
 EDIT_DECISIONS = {"accept": "edits_accepted", "reject": "edits_rejected"}
+TOKEN_METRIC, COST_METRIC = "claude_code.token.usage", "claude_code.cost.usage"
 
 
 def outcome_metric(point: dict[str, Any]) -> str | None:
@@ -99,6 +111,31 @@ def outcome_metric(point: dict[str, Any]) -> str | None:
     if name == "claude_code.code_edit_tool.decision":
         return EDIT_DECISIONS.get(point.get("decision", ""))
     return COUNT_METRICS.get(name)
+
+
+def metric_usage(actor: ActorRef, day: dt.date, point: dict[str, Any]) -> list[UsageRow]:
+    """A token or cost data point as usage standing in for its session's api_request events (see the docstring)."""
+    session = point.get("session.id", "")
+    name = point.get("metric", "")
+    if not session or name not in {TOKEN_METRIC, COST_METRIC}:
+        return []
+    value = Decimal(point.get("value", "0"))
+    row = UsageRow(
+        actor,
+        day,
+        PROVIDER,
+        TOOL,
+        model=point.get("model", ""),
+        dimension=stand_in_dimension(session),
+        cost_usd=value if name == COST_METRIC else Decimal(0),  # the cost data points carry the cost
+        stands_in_for_session=session,
+    )
+    if name == TOKEN_METRIC:
+        kind = TOKEN_TYPES.get(point.get("type", ""))
+        if kind is None:
+            return []
+        setattr(row, kind, int(value))
+    return [row]
 
 
 def attributes(items: object) -> dict[str, Any]:
@@ -150,6 +187,7 @@ class ClaudeCodeOtel(Importer):
     provider = PROVIDER
     description = "Claude Code OpenTelemetry, OTLP/JSON lines as the collector's file exporter writes them"
     list_keys = ()
+    has_stand_in_usage = True
 
     def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         if "resourceLogs" not in record and "resourceMetrics" not in record:
@@ -213,7 +251,10 @@ class ClaudeCodeOtel(Importer):
         if payload["record"] == "metric":
             metric = outcome_metric(payload)
             value = int(float(payload.get("value", "0")))
-            return Facts(outcomes=outcome_rows(actor, moment.date(), TOOL, [(metric, value)] if metric else []))
+            return Facts(
+                usage=metric_usage(actor, moment.date(), payload),
+                outcomes=outcome_rows(actor, moment.date(), TOOL, [(metric, value)] if metric else []),
+            )
         facts = Facts()
         name = payload.get("event.name", "").removeprefix("claude_code.")
         session = None

@@ -2,7 +2,7 @@
 
 Shapes: one API response page (a JSON object whose `data`/`items` list holds the records), a JSON list of pages
 or of records, JSON Lines of records or of pages, or CSV for the sources that export it. A UTF-8 BOM and CRLF
-line endings are accepted. Memory stays flat: JSON Lines and CSV are read a line at a time, JSON documents with
+line endings are accepted. Memory stays flat: JSON Lines and CSV are read a line at a time (JSON Lines with orjson), JSON documents with
 ijson, one record at a time.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import ijson  # type: ignore[import-untyped]  # ijson ships no type information
+import orjson
 
 from evidence.importers.base import Importer
 
@@ -39,9 +40,26 @@ class ReadError(ValueError):
         self.reason = reason
 
 
-def records_read(path: Path, importer: Importer) -> Iterator[tuple[str, dict[str, Any]]]:
+class ReadPosition:
+    """How far into its file a reader is, in bytes, for progress reports while records are read."""
+
+    def __init__(self) -> None:
+        self.handle: BinaryIO | None = None
+        self.at_close = 0
+
+    def bytes_read(self) -> int:
+        if self.handle is None or self.handle.closed:
+            return self.at_close
+        return self.handle.tell()  # the file position: a little ahead of the record, by what is buffered
+
+
+def records_read(
+    path: Path, importer: Importer, *, position: ReadPosition | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (where, record) for every record of the file, `where` being e.g. 'line 12' or 'record 3'."""
     with path.open("rb") as handle:
+        if position is not None:
+            position.handle = handle
         head = handle.read(HEAD_BYTES)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise ReadError("", "the file is UTF-16 text; save it as UTF-8")
@@ -66,6 +84,8 @@ def records_read(path: Path, importer: Importer) -> Iterator[tuple[str, dict[str
             yield where, record
         if count == 0:
             raise ReadError("", "the file holds no records")
+        if position is not None:
+            position.at_close = handle.seek(0, io.SEEK_END)  # every record read: the whole file
 
 
 def _first_line_is_json(head: bytes) -> bool:
@@ -104,24 +124,27 @@ def _json_lines(handle: BinaryIO, importer: Importer) -> Iterator[tuple[str, dic
         if not raw.strip():
             continue
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ReadError(
-                where, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})"
-            ) from None
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            detail = f"{error.msg}, column {error.colno}"
-            # only the last line of a file can lack its newline: a record cut off there is a truncated file
-            truncated = not raw.endswith(b"\n")
-            reason = (
-                f"truncated JSON: the file ends mid-record ({detail})" if truncated else f"not valid JSON ({detail})"
-            )
-            raise ReadError(where, reason) from None
-        except ValueError as error:  # Python refuses integers of more than 4,300 digits
-            raise ReadError(where, f"a number is too long to be a real value ({error})") from None
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise _line_error(raw, where, error) from None
         yield from _page_records(value, importer, where)
+
+
+def _line_error(raw: bytes, where: str, error: orjson.JSONDecodeError) -> ReadError:
+    """Why a line is not a JSON value: its encoding, a number no real value has, or its syntax."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as decode_error:
+        at = decode_error.start
+        return ReadError(where, f"not UTF-8 text (byte 0x{raw[at]:02x} at column {at + 1})")
+    if "number" in error.msg and ("infinity" in error.msg or "too" in error.msg):
+        # orjson reads integers past 64 bits as doubles; past a double's range there is no real count
+        return ReadError(where, f"a number is too long to be a real value ({error.msg})")
+    detail = f"{error.msg}, column {error.colno}"
+    # only the last line of a file can lack its newline: a record cut off there is a truncated file
+    if not raw.endswith(b"\n"):
+        return ReadError(where, f"truncated JSON: the file ends mid-record ({detail})")
+    return ReadError(where, f"not valid JSON ({detail})")
 
 
 def _long_number_check(handle: BinaryIO) -> None:

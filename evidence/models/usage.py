@@ -104,8 +104,11 @@ class UsageFact(models.Model):
         UNKNOWN = "unknown", "No cost known"
 
     source = models.CharField(max_length=40)
-    actor = models.ForeignKey(SourceActor, on_delete=models.PROTECT, related_name="usage_facts")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage_facts")
+    # no single-column indexes: the natural key starts with the actor, and the (person, day) index serves person
+    actor = models.ForeignKey(SourceActor, on_delete=models.PROTECT, related_name="usage_facts", db_index=False)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage_facts", db_index=False
+    )
     day = models.DateField()
     provider = models.CharField(max_length=40)
     tool = models.CharField(max_length=60, help_text="product or tool: claude-code, copilot, cursor, api, …")
@@ -125,7 +128,7 @@ class UsageFact(models.Model):
     class Meta:
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
-                fields=["source", "actor", "day", "tool", "model", "dimension"], name="usage_fact_natural_key"
+                fields=["actor", "source", "day", "tool", "model", "dimension"], name="usage_fact_natural_key"
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -159,8 +162,11 @@ class ToolOutcomeFact(models.Model):
         AGENT_REQUESTS = "agent_requests", "Agent requests"
 
     source = models.CharField(max_length=40)
-    actor = models.ForeignKey(SourceActor, on_delete=models.PROTECT, related_name="outcome_facts")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="outcome_facts")
+    # no single-column indexes: the natural key starts with the actor, and the (person, day) index serves person
+    actor = models.ForeignKey(SourceActor, on_delete=models.PROTECT, related_name="outcome_facts", db_index=False)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="outcome_facts", db_index=False
+    )
     day = models.DateField()
     tool = models.CharField(max_length=60)
     metric = models.CharField(max_length=32, choices=Metric.choices)
@@ -169,7 +175,7 @@ class ToolOutcomeFact(models.Model):
     class Meta:
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
-                fields=["source", "actor", "day", "tool", "metric"], name="outcome_fact_natural_key"
+                fields=["actor", "source", "day", "tool", "metric"], name="outcome_fact_natural_key"
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="outcome_fact_value_not_negative"),
         ]

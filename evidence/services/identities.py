@@ -29,7 +29,7 @@ ALIASED_KINDS: dict[str, tuple[str, ...]] = {
     Identity.Kind.OTEL_ACCOUNT: (Identity.Kind.OTEL_ACCOUNT, Identity.Kind.PROVIDER_USER),
 }
 
-MAX_CACHED_ACTORS = 20_000
+MAX_CACHED_ACTORS = 5_000  # a chunk of 2,000 records names at most a few thousand actors
 
 Window = tuple[dt.date | None, dt.date | None, int]  # valid from, valid to (inclusive), person id
 

@@ -3,8 +3,9 @@
 Per chunk, the natural keys are looked up among the raw records already stored; unchanged records are skipped,
 new ones add their facts, and revised ones add the difference between their new and their stored payload's
 facts. Facts are therefore sums that any order of imports, re-imports, revisions and overlapping files leaves
-the same. On PostgreSQL rows go through COPY into a temporary table and one INSERT … SELECT … ON CONFLICT; on
-SQLite through multi-row INSERT … VALUES … ON CONFLICT.
+the same. The SQL (COPY and INSERT … SELECT … ON CONFLICT on PostgreSQL, multi-row INSERT … ON CONFLICT on
+SQLite) is in evidence.services.usage_upsert; a chunk's raw records and facts are written by its background
+writer while the next chunk is parsed.
 """
 
 from __future__ import annotations
@@ -12,20 +13,61 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+import orjson
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from evidence.importers.base import AliasRow, CommitRow, Facts, Importer, Kept, RecordError, SessionRow, UsageRow
 from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageSession
 from evidence.services.identities import ActorBook, aliases_apply
+from evidence.services.usage_stand_ins import StandIns
+from evidence.services.usage_upsert import BackgroundWriter, stored_payloads, stored_shas, upsert
 
-UPSERT_ROWS = 1000
+BULK_ROWS = 1000
+
 TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")
+
+# what `upsert` writes per table: the columns of a row, its natural key, and how a row adds to the stored one
+RAW_RECORD_UPSERT: dict[str, Any] = {
+    "table": "evidence_rawrecord",
+    "columns": ("source", "natural_key", "batch_id", "payload", "payload_sha256", "first_seen_at", "updated_at"),
+    "key": ("source", "natural_key"),
+    "replaced": ("batch_id", "payload", "payload_sha256", "updated_at"),
+}
+USAGE_FACT_UPSERT: dict[str, Any] = {
+    "table": "evidence_usagefact",
+    "columns": (
+        "source",
+        "actor_id",
+        "day",
+        "tool",
+        "model",
+        "dimension",
+        "provider",
+        "person_id",
+        *TOKEN_KINDS,
+        "requests",
+        "cost_usd",
+        "cost_basis",
+        "repository_name",
+    ),
+    "key": ("actor_id", "source", "day", "tool", "model", "dimension"),  # in the unique constraint's order
+    "added": (*TOKEN_KINDS, "requests"),
+    "replaced": ("person_id", "cost_basis"),
+    "nullable_added": ("cost_usd",),
+}
+OUTCOME_FACT_UPSERT: dict[str, Any] = {
+    "table": "evidence_tooloutcomefact",
+    "columns": ("source", "actor_id", "day", "tool", "metric", "person_id", "value"),
+    "key": ("actor_id", "source", "day", "tool", "metric"),
+    "added": ("value",),
+    "replaced": ("person_id",),
+}
 
 
 class RecordRejectedError(Exception):
@@ -53,7 +95,18 @@ class Counts:
     unchanged: int = 0
 
 
-def _canonical_json(payload: dict[str, Any]) -> str:
+def canonical_json(payload: dict[str, Any]) -> str:
+    """The payload as stored and hashed: sorted keys, no spaces, non-ASCII escaped (as json.dumps writes it).
+
+    orjson writes the same bytes for ASCII payloads, ten times faster; anything else takes json.dumps, so the
+    hashes of records stored before stay comparable.
+    """
+    try:
+        text = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        text = b"\x80"  # e.g. an integer past 64 bits: not ASCII, so json.dumps below writes it
+    if text.isascii():
+        return text.decode()
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 
 
@@ -83,11 +136,29 @@ class PriceBook:
 
 
 class ChunkWriter:
+    """Writes a file's chunks inside the file's transaction; `close()` it whether the import succeeded or not."""
+
     def __init__(self, *, batch: ImportBatch, importer: Importer, counts: Counts, totals: CallTotals) -> None:
         self.batch, self.importer, self.counts, self.totals = batch, importer, counts, totals
         self.source = importer.source
         self.book = ActorBook()
         self.prices = PriceBook()
+        # this thread's connection object itself: `django.db.connection` would be another one in the writer thread
+        self.writer = BackgroundWriter(connections[DEFAULT_DB_ALIAS])
+        self.stand_ins = StandIns(self.source) if importer.has_stand_in_usage else None
+
+    def finish(self) -> None:
+        """After the file's last chunk: settle its stand-in usage against the sessions' requests."""
+        self.writer.wait()
+        if self.stand_ins:
+            self.stand_ins.settle(totals=self.totals, book=self.book)
+
+    def close(self) -> None:
+        """Wait for the last chunk's writes (raising their error, if any) and stop the writer thread."""
+        try:
+            self.writer.wait()
+        finally:
+            self.writer.close()
 
     def _facts(self, where: str, payload: dict[str, Any]) -> Facts:
         try:
@@ -96,23 +167,29 @@ class ChunkWriter:
             raise RecordRejectedError(where, str(error)) from None
 
     def flush(self, pending: dict[str, tuple[str, Kept]]) -> None:
+        """Write one chunk. Its Python work runs while the writer thread still writes the chunk before it."""
         if not pending:
             return
-        stored = _stored_shas(self.source, list(pending))
-        texts = {key: _canonical_json(kept.payload) for key, (_, kept) in pending.items()}
-        shas = {key: hashlib.sha256(text.encode()).hexdigest() for key, text in texts.items()}
-        changed = [key for key in pending if key in stored and stored[key] != shas[key]]
-        old_payloads = _stored_payloads(self.source, changed)
+        prepared: list[tuple[str, str, str, str, Facts]] = []
+        for key, (where, kept) in pending.items():
+            text = canonical_json(kept.payload)
+            facts = self._facts(where, kept.payload)
+            self._count_totals(facts)
+            prepared.append((key, where, text, hashlib.sha256(text.encode()).hexdigest(), facts))
+        self.writer.wait()  # from here on this thread uses the connection, and the writer is idle
+        database = self.writer.database
+        stored = stored_shas(database, self.source, list(pending))
+        old_payloads = stored_payloads(
+            database, self.source, [key for key, _, _, sha, _ in prepared if stored.get(key, sha) != sha]
+        )
         now = timezone.now()
         deltas: list[tuple[int, Facts]] = []
         raw_rows: list[tuple[Any, ...]] = []
-        for key, (where, kept) in pending.items():
-            facts = self._facts(where, kept.payload)
-            self._count_totals(facts)
+        for key, where, text, sha, facts in prepared:
             if key not in stored:
                 self.counts.created += 1
                 deltas.append((1, facts))
-            elif stored[key] != shas[key]:
+            elif stored[key] != sha:
                 self.counts.updated += 1
                 deltas.append((1, facts))
                 deltas.append((-1, self._facts(where, old_payloads[key])))
@@ -120,7 +197,7 @@ class ChunkWriter:
                 self.counts.unchanged += 1
                 deltas.append((0, facts))  # no change, but its actors still count towards this call's volume
                 continue
-            raw_rows.append((self.source, key, self.batch.pk, texts[key], shas[key], now, now))
+            raw_rows.append((self.source, key, self.batch.pk, text, sha, now, now))
         self.book.resolve_many(
             ref
             for _, facts in deltas
@@ -130,24 +207,25 @@ class ChunkWriter:
             + [row.actor for row in facts.commits]
         )
         for sign, facts in deltas:
-            if sign == 0:
+            if sign >= 0:
                 for usage_row in facts.usage:
-                    self._count_actor_tokens(usage_row)
-        upsert(
-            table="evidence_rawrecord",
-            columns=("source", "natural_key", "batch_id", "payload", "payload_sha256", "first_seen_at", "updated_at"),
-            key=("source", "natural_key"),
-            replaced=("batch_id", "payload", "payload_sha256", "updated_at"),
-            rows=raw_rows,
-            json_columns=("payload",),
-        )
+                    if not usage_row.stands_in_for_session:  # counted when the file is settled
+                        self._count_actor_tokens(usage_row)
         changing = [(sign, facts) for sign, facts in deltas if sign]
-        self._usage_write(changing)
-        self._outcomes_write(changing)
         self._sessions_write(changing)
         self._commits_write([row for sign, facts in changing if sign > 0 for row in facts.commits])
+
+        def write(database: BaseDatabaseWrapper) -> None:
+            # runs in the writer thread; the actor book is not touched by this thread until the writer is idle
+            upsert(database=database, **RAW_RECORD_UPSERT, rows=raw_rows)
+            upsert(database=database, **USAGE_FACT_UPSERT, rows=self._usage_rows(changing))
+            upsert(database=database, **OUTCOME_FACT_UPSERT, rows=self._outcome_rows(changing))
+
+        self.writer.submit(write)
         aliases: list[AliasRow] = [alias for sign, facts in changing if sign > 0 for alias in facts.aliases]
-        aliases_apply(aliases=aliases, book=self.book)
+        if aliases:  # re-linking reads the facts just written
+            self.writer.wait()
+            aliases_apply(aliases=aliases, book=self.book)
 
     def _count_actor_tokens(self, row: UsageRow) -> None:
         """Volume per unresolved actor, for the summary; resolved actors are not tracked, to keep memory small."""
@@ -156,25 +234,30 @@ class ChunkWriter:
             self.totals.actor_tokens[actor.actor_id] += row.tokens()
 
     def _count_totals(self, facts: Facts) -> None:
-        for row in facts.usage:
+        for row in self.stand_ins.note(facts) if self.stand_ins else facts.usage:
             for kind in TOKEN_KINDS:
                 self.totals.tokens[kind] += getattr(row, kind)
             cost = row.cost_usd if row.cost_usd is not None else self.prices.cost(row)
             self.totals.cost_usd += cost or 0
 
-    def _usage_write(self, deltas: list[tuple[int, Facts]]) -> None:
+    def _usage_rows(self, deltas: list[tuple[int, Facts]]) -> list[tuple[Any, ...]]:
+        """Usage facts' differences, summed per fact, in USAGE_FACT_UPSERT's columns."""
         merged: dict[tuple[Any, ...], list[Any]] = {}
         for sign, facts in deltas:
             for row in facts.usage:
                 actor = self.book.get(row.actor)
-                if sign > 0:
-                    self._count_actor_tokens(row)
                 basis = "reported" if row.cost_usd is not None else "price_table"
                 cost = row.cost_usd if row.cost_usd is not None else self.prices.cost(row)
                 if cost is None:
                     basis = "unknown"
                 key = (actor.actor_id, row.day, row.tool, row.model[:120], row.dimension[:255])
-                values = [sign * getattr(row, kind) for kind in (*TOKEN_KINDS, "requests")]
+                values = [
+                    sign * row.input_uncached,
+                    sign * row.cache_read,
+                    sign * row.cache_write,
+                    sign * row.output,
+                    sign * row.requests,
+                ]
                 current = merged.get(key)
                 if current is None:
                     merged[key] = [
@@ -190,51 +273,24 @@ class ChunkWriter:
                 if cost is not None:
                     current[7] = (current[7] or 0) + sign * cost
                     current[8] = basis
-        rows = [
-            (self.source, actor_id, day, tool, model, dimension, *values)
-            for (actor_id, day, tool, model, dimension), values in merged.items()
-        ]
-        upsert(
-            table="evidence_usagefact",
-            columns=(
-                "source",
-                "actor_id",
-                "day",
-                "tool",
-                "model",
-                "dimension",
-                "provider",
-                "person_id",
-                *TOKEN_KINDS,
-                "requests",
-                "cost_usd",
-                "cost_basis",
-                "repository_name",
-            ),
-            key=("source", "actor_id", "day", "tool", "model", "dimension"),
-            added=(*TOKEN_KINDS, "requests"),
-            replaced=("person_id", "cost_basis"),
-            nullable_added=("cost_usd",),
-            rows=[(*row, "") for row in rows],
-        )
+        return [(self.source, *key, *values, "") for key, values in merged.items()]
 
-    def _outcomes_write(self, deltas: list[tuple[int, Facts]]) -> None:
+    def _outcome_rows(self, deltas: list[tuple[int, Facts]]) -> list[tuple[Any, ...]]:
+        """Outcome facts' differences, summed per fact, in OUTCOME_FACT_UPSERT's columns."""
         merged: dict[tuple[Any, ...], list[Any]] = {}
+        actor_of: tuple[Any, ...] = (None, None)  # an importer gives a record's rows one actor and day
         for sign, facts in deltas:
             for row in facts.outcomes:
-                actor = self.book.get(row.actor)
-                key = (actor.actor_id, row.day, row.tool, row.metric)
-                current = merged.setdefault(key, [actor.person_on(row.day), 0])
-                current[1] += sign * row.value
-        upsert(
-            table="evidence_tooloutcomefact",
-            columns=("source", "actor_id", "day", "tool", "metric", "person_id", "value"),
-            key=("source", "actor_id", "day", "tool", "metric"),
-            added=("value",),
-            replaced=("person_id",),
-            nullable_added=(),
-            rows=[(self.source, *key, *values) for key, values in merged.items()],
-        )
+                if row.actor is not actor_of[0] or row.day != actor_of[1]:
+                    actor = self.book.get(row.actor)
+                    actor_of = (row.actor, row.day, actor.actor_id, actor.person_on(row.day))
+                key = (actor_of[2], row.day, row.tool, row.metric)
+                current = merged.get(key)
+                if current is None:
+                    merged[key] = [actor_of[3], sign * row.value]
+                else:
+                    current[1] += sign * row.value
+        return [(self.source, *key, *values) for key, values in merged.items()]
 
     def _sessions_write(self, deltas: list[tuple[int, Facts]]) -> None:
         merged: dict[str, tuple[int, SessionRow]] = {}
@@ -280,7 +336,7 @@ class ChunkWriter:
             objects.append(session)
         UsageSession.objects.bulk_create(
             objects,
-            batch_size=UPSERT_ROWS,
+            batch_size=BULK_ROWS,
             update_conflicts=True,
             unique_fields=["source", "session_id"],
             update_fields=[
@@ -318,7 +374,7 @@ class ChunkWriter:
         if by_sha:
             ToolReportedCommit.objects.bulk_create(
                 list(by_sha.values()),
-                batch_size=UPSERT_ROWS,
+                batch_size=BULK_ROWS,
                 update_conflicts=True,
                 unique_fields=["source", "sha"],
                 update_fields=[
@@ -345,122 +401,3 @@ def _session_add(total: SessionRow, row: SessionRow, sign: int) -> None:
         total.tool_calls[tool] = total.tool_calls.get(tool, 0) + sign * count
     if sign > 0:
         total.commit_shas = sorted(set(total.commit_shas) | set(row.commit_shas))
-
-
-def upsert(
-    *,
-    table: str,
-    columns: Sequence[str],
-    key: Sequence[str],
-    rows: list[tuple[Any, ...]],
-    added: Sequence[str] = (),
-    nullable_added: Sequence[str] = (),
-    replaced: Sequence[str] = (),
-    json_columns: Sequence[str] = (),
-) -> None:
-    """INSERT … ON CONFLICT DO UPDATE that adds the `added` columns and replaces the `replaced` ones.
-
-    The ORM's bulk_create(update_conflicts=True) can only replace values, and a fact here is a sum over records.
-    """
-    if not rows:
-        return
-    # A revision that lowers a count is a negative difference. CHECK constraints judge the proposed row before
-    # ON CONFLICT applies, so such differences update the existing row instead of going through the upsert.
-    positions = [columns.index(name) for name in (*added, *nullable_added)]
-    if positions:
-        lowering = [row for row in rows if any(row[index] is not None and row[index] < 0 for index in positions)]
-        if lowering:
-            _update_add(
-                table=table, columns=columns, key=key, added=(*added, *nullable_added), replaced=replaced, rows=lowering
-            )
-            rows = [row for row in rows if row not in lowering]
-            if not rows:
-                return
-    quote = connection.ops.quote_name
-    target = quote(table)
-    updates = [f"{quote(name)} = {target}.{quote(name)} + excluded.{quote(name)}" for name in added]
-    updates += [
-        f"{quote(name)} = CASE WHEN {target}.{quote(name)} IS NULL AND excluded.{quote(name)} IS NULL THEN NULL "
-        f"ELSE COALESCE({target}.{quote(name)}, 0) + COALESCE(excluded.{quote(name)}, 0) END"
-        for name in nullable_added
-    ]
-    updates += [f"{quote(name)} = excluded.{quote(name)}" for name in replaced]
-    names = ", ".join(quote(name) for name in columns)
-    conflict = f" ON CONFLICT ({', '.join(quote(name) for name in key)}) DO UPDATE SET {', '.join(updates)}"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is PostgreSQL's fast path; the temporary table lives as long as the connection, emptied per use
-            staging = quote(f"staging_{table}")
-            # S608: identifiers come from this module's code, quoted by the backend; all values are parameters
-            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {names} FROM {target} WITH NO DATA")  # noqa: S608
-            cursor.execute(f"TRUNCATE {staging}")
-            with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging}{conflict}")  # noqa: S608
-            return
-        placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), UPSERT_ROWS):
-            chunk = rows[start : start + UPSERT_ROWS]
-            params = [value for row in chunk for value in row]
-            values = ", ".join([placeholder] * len(chunk))
-            cursor.execute(f"INSERT INTO {target} ({names}) VALUES {values}{conflict}", params)  # noqa: S608
-
-
-def _stored_shas(source: str, keys: list[str]) -> dict[str, str]:
-    """The stored payload hash of each of these natural keys that is stored."""
-    return dict(_raw_lookup("payload_sha256", source, keys))
-
-
-def _stored_payloads(source: str, keys: list[str]) -> dict[str, dict[str, Any]]:
-    return {
-        key: payload if isinstance(payload, dict) else json.loads(payload)
-        for key, payload in _raw_lookup("payload", source, keys)
-    }
-
-
-def _raw_lookup(column: str, source: str, keys: list[str]) -> list[tuple[str, Any]]:
-    if not keys:
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # one array parameter instead of thousands of placeholders
-            cursor.execute(
-                f"SELECT natural_key, {column} FROM evidence_rawrecord WHERE source = %s AND natural_key = ANY(%s)",  # noqa: S608
-                [source, keys],
-            )
-            return list(cursor.fetchall())
-        found: list[tuple[str, Any]] = []
-        for start in range(0, len(keys), UPSERT_ROWS):
-            chunk = keys[start : start + UPSERT_ROWS]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT natural_key, {column} FROM evidence_rawrecord WHERE source = %s AND natural_key IN ({marks})",  # noqa: S608
-                [source, *chunk],
-            )
-            found.extend(cursor.fetchall())
-        return found
-
-
-def _update_add(
-    *,
-    table: str,
-    columns: Sequence[str],
-    key: Sequence[str],
-    added: Sequence[str],
-    replaced: Sequence[str],
-    rows: list[tuple[Any, ...]],
-) -> None:
-    """Add differences to rows that exist (a revised record's earlier contribution is always stored)."""
-    quote = connection.ops.quote_name
-    assignments = [f"{quote(name)} = COALESCE({quote(name)}, 0) + %s" for name in added]
-    assignments += [f"{quote(name)} = %s" for name in replaced]
-    conditions = [f"{quote(name)} = %s" for name in key]
-    # S608: identifiers come from this module's code, quoted by the backend; all values are parameters
-    statement = f"UPDATE {quote(table)} SET {', '.join(assignments)} WHERE {' AND '.join(conditions)}"  # noqa: S608
-    params = [
-        [row[columns.index(name)] or 0 for name in added] + [row[columns.index(name)] for name in (*replaced, *key)]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(statement, params)

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from evidence.importers import IMPORTERS
 from evidence.importers.base import Importer, Kept, RecordError
-from evidence.importers.reading import ReadError, records_read
+from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
+from evidence.services.import_progress import import_progress_clear, import_progress_get, import_progress_write
 from evidence.services.usage_chunks import TOKEN_KINDS, CallTotals, ChunkWriter, Counts, RecordRejectedError
 from reviews.errors import ApplicationError
 
@@ -71,6 +72,7 @@ def batch_json(batch: ImportBatch) -> dict[str, Any]:
         "status": batch.status,
         **{name: getattr(batch, name) for name in ("read", "created", "updated", "unchanged", "rejected")},
         "error": batch.error,
+        "progress": import_progress_get(batch=batch).as_json(),
     }
 
 
@@ -133,8 +135,13 @@ def import_batch_run(
     allow_duplicate: bool = False,
     progress: Progress | None = None,
     totals: CallTotals | None = None,
+    before_finish: Callable[[], None] | None = None,
 ) -> ImportBatch:
-    """Import one queued file. A bad file leaves the batch rejected with file, record and reason; nothing else changes."""
+    """Import one queued file. A bad file leaves the batch rejected with file, record and reason; nothing else changes.
+
+    `before_finish` runs just before the batch is saved as done or rejected (the task deletes the upload there, so
+    whoever sees the batch finished never finds its upload).
+    """
     if batch.status in {ImportBatch.Status.DONE, ImportBatch.Status.REJECTED}:
         return batch  # a rerun of a finished batch does nothing
     importer = importer_get(batch.source)
@@ -147,7 +154,9 @@ def import_batch_run(
     if duplicate and not allow_duplicate:
         when = timezone.localtime(duplicate.finished_at or duplicate.started_at).strftime("%Y-%m-%d %H:%M")
         return _reject(
-            batch, f"{batch.file_name}: duplicate upload: the same file was imported as batch {duplicate.pk} on {when}"
+            batch,
+            f"{batch.file_name}: duplicate upload: the same file was imported as batch {duplicate.pk} on {when}",
+            before_finish=before_finish,
         )
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
@@ -164,6 +173,7 @@ def import_batch_run(
             batch,
             f"{batch.file_name}, {where}: {error.reason}" if where else f"{batch.file_name}: {error.reason}",
             read=counts.read,
+            before_finish=before_finish,
         )
     for kind in TOKEN_KINDS:
         totals.tokens[kind] += call_totals.tokens[kind]
@@ -179,15 +189,25 @@ def import_batch_run(
     )
     batch.summary = {"tokens": call_totals.tokens, "cost_usd": str(call_totals.cost_usd)}
     batch.finished_at = timezone.now()
+    _before_finish(batch, before_finish)
     batch.save()
     logger.info("usage import batch %s (%s) done: %s records read", batch.pk, batch.source, batch.read)
     return batch
 
 
-def _reject(batch: ImportBatch, message: str, *, read: int = 0) -> ImportBatch:
+def _before_finish(batch: ImportBatch, before_finish: Callable[[], None] | None) -> None:
+    import_progress_clear(batch_id=batch.pk)
+    if before_finish:
+        before_finish()
+
+
+def _reject(
+    batch: ImportBatch, message: str, *, read: int = 0, before_finish: Callable[[], None] | None = None
+) -> ImportBatch:
     batch.status, batch.error, batch.rejected = ImportBatch.Status.REJECTED, message[:2000], 1
     batch.read, batch.created, batch.updated, batch.unchanged = read, 0, 0, 0
     batch.finished_at = timezone.now()
+    _before_finish(batch, before_finish)
     batch.save()
     logger.info("usage import batch %s rejected", batch.pk)  # the message may quote a record, so it is not logged
     return batch
@@ -203,8 +223,34 @@ def _file_import(
     progress: Progress | None,
 ) -> None:
     writer = ChunkWriter(batch=batch, importer=importer, counts=counts, totals=totals)
+    try:
+        _chunks_write(batch=batch, path=path, importer=importer, counts=counts, writer=writer, progress=progress)
+    finally:
+        writer.close()
+
+
+def _chunks_write(
+    *,
+    batch: ImportBatch,
+    path: Path,
+    importer: Importer,
+    counts: Counts,
+    writer: ChunkWriter,
+    progress: Progress | None,
+) -> None:
     pending: dict[str, tuple[str, Kept]] = {}
-    for where, record in records_read(path, importer):
+    position = ReadPosition()
+
+    def report() -> None:
+        batch.read = counts.read
+        import_progress_write(
+            batch_id=batch.pk, records_read=counts.read, bytes_read=position.bytes_read(), size_bytes=batch.size_bytes
+        )
+        if progress:
+            progress(batch)
+
+    report()
+    for where, record in records_read(path, importer, position=position):
         try:
             for item in importer.expand(record):
                 kept = importer.keep(item)
@@ -223,16 +269,13 @@ def _file_import(
         if len(pending) >= CHUNK_RECORDS:
             writer.flush(pending)
             pending = {}
-            batch.read = counts.read
-            if progress:
-                progress(batch)
+            report()
             if counts.read // PROGRESS_LOG_EVERY != (counts.read - CHUNK_RECORDS) // PROGRESS_LOG_EVERY:
-                # the batch row is inside the file's transaction, so workers report progress in their log
+                # the batch row is inside the file's transaction: progress goes to its file, and to the log
                 logger.info("usage import batch %s: %s records read", batch.pk, counts.read)
     writer.flush(pending)
-    batch.read = counts.read
-    if progress:
-        progress(batch)
+    writer.finish()
+    report()
 
 
 def upload_path(batch: ImportBatch) -> Path:
@@ -275,6 +318,6 @@ def usage_batch_import(*, batch_id: int) -> ImportBatch:
     if not path.is_file():
         return _reject(batch, f"{batch.file_name}: the uploaded file is gone; upload it again")
     try:
-        return import_batch_run(batch=batch, path=path)
+        return import_batch_run(batch=batch, path=path, before_finish=lambda: path.unlink(missing_ok=True))
     finally:
         path.unlink(missing_ok=True)

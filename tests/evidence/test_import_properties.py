@@ -11,9 +11,22 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence.importers import IMPORTERS, Importer
-from evidence.importers.base import EARLIEST_DAY, MAX_COUNT, RecordError
+from evidence.importers import (
+    IMPORTERS,
+    Importer,
+    anthropic,
+    claude_code,
+    claude_code_otel,
+    copilot,
+    cursor,
+    generic_csv,
+    litellm,
+    openai,
+)
+from evidence.importers.base import EARLIEST_DAY, MAX_COUNT, RecordError, Spec, pick, pick_checked
 from evidence.importers.reading import ReadError, records_read
+from evidence.importers.spec_compile import spec_compile
+from evidence.services.usage_chunks import canonical_json
 from tests.evidence.usage_files import EXAMPLES, FIXTURES
 
 JSON_VALUES = st.recursive(
@@ -137,3 +150,54 @@ def test_every_layout_yields_the_same_records(
         path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
         read = [record for _, record in records_read(path, IMPORTERS["claude-code-analytics"])]
     assert plain(read) == records
+
+
+SPECS: dict[str, Spec] = {
+    "claude-code-analytics": claude_code.SPEC,
+    "claude-code-otel": claude_code_otel.SPEC,
+    "copilot-metrics": copilot.SPEC,
+    "cursor-daily": cursor.DAILY_SPEC,
+    "cursor-commits": cursor.COMMIT_SPEC,
+    "litellm-spend": litellm.SPEC,
+    "csv": generic_csv.SPEC,
+    "anthropic-usage": anthropic.RESULT_SPEC,
+    "openai-usage": openai.RESULT_SPEC,
+}
+
+
+def kept_or_reason(check: Any, record: object, spec: Any) -> object:
+    try:
+        return check(record, spec)
+    except RecordError as error:
+        return str(error)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=st.sampled_from(sorted(SPECS)), data=st.data())
+def test_the_compiled_spec_keeps_what_the_field_by_field_check_keeps(source: str, data: st.DataObject) -> None:
+    """The compiled fast path keeps exactly what pick_checked keeps, or leaves the record to it (None)."""
+    records = [item for record in EXAMPLE_RECORDS.get(source, []) for item in IMPORTERS[source].expand(record)]
+    if not records:
+        return
+    record = data.draw(st.sampled_from(records))
+    path = data.draw(st.sampled_from(leaf_paths(record)))
+    mutated = replaced(record, path, data.draw(JSON_VALUES)) if path else record
+    fast = spec_compile(SPECS[source])(mutated)
+    if fast is not None:
+        assert fast == pick_checked(mutated, SPECS[source])
+    # and pick (the fast path, else the checked one) keeps or rejects every record as pick_checked does
+    assert kept_or_reason(pick, mutated, SPECS[source]) == kept_or_reason(pick_checked, mutated, SPECS[source])
+
+
+PAYLOAD_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**15), max_value=10**15) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(payload=st.dictionaries(st.text(max_size=8), PAYLOAD_VALUES, max_size=5))
+def test_canonical_json_is_byte_for_byte_what_json_dumps_wrote(payload: dict[str, Any]) -> None:
+    """Payload hashes stored before orjson stay comparable: the same payload gives the same text."""
+    assert canonical_json(payload) == json.dumps(payload, sort_keys=True, separators=(",", ":"))
