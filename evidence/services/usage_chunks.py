@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -95,6 +96,11 @@ class Counts:
     unchanged: int = 0
 
 
+# Where orjson's ASCII output differs from json.dumps: DEL (json.dumps escapes it as \u007f) and a float's
+# exponent (1.5e-7 against 1.5e-07). A match inside a string only costs the slower path.
+ORJSON_DIFFERS = re.compile(rb"\x7f|[0-9][eE][-+]?[0-9]")
+
+
 def canonical_json(payload: dict[str, Any]) -> str:
     """The payload as stored and hashed: sorted keys, no spaces, non-ASCII escaped (as json.dumps writes it).
 
@@ -105,7 +111,7 @@ def canonical_json(payload: dict[str, Any]) -> str:
         text = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
         text = b"\x80"  # e.g. an integer past 64 bits: not ASCII, so json.dumps below writes it
-    if text.isascii():
+    if text.isascii() and not ORJSON_DIFFERS.search(text):
         return text.decode()
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 

@@ -190,7 +190,11 @@ def test_the_compiled_spec_keeps_what_the_field_by_field_check_keeps(source: str
 
 
 PAYLOAD_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(10**15), max_value=10**15) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**15), max_value=10**15)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
     max_leaves=8,
 )
