@@ -162,17 +162,29 @@ class StandinHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         state = self.server.state
-        token = self.headers.get("Authorization", "")
+        self.token = self.headers.get("Authorization", "")
         with state.lock:
-            state.in_flight[token] = state.in_flight.get(token, 0) + 1
-            state.max_in_flight[token] = max(state.max_in_flight.get(token, 0), state.in_flight[token])
+            state.in_flight[self.token] = state.in_flight.get(self.token, 0) + 1
+            state.max_in_flight[self.token] = max(state.max_in_flight.get(self.token, 0), state.in_flight[self.token])
+        self.in_flight = True
         try:
             if state.latency:
                 time.sleep(state.latency)
             self.answer()
         finally:
-            with state.lock:
-                state.in_flight[token] -= 1
+            self.request_answered()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # The request stops counting as in flight before its answer leaves: once the client has the answer it may
+        # send its next request on a new connection, and that must not overlap this thread's bookkeeping.
+        self.request_answered()
+        super().send_response(code, message)
+
+    def request_answered(self) -> None:
+        if getattr(self, "in_flight", False):
+            self.in_flight = False
+            with self.server.state.lock:
+                self.server.state.in_flight[self.token] -= 1
 
     def answer(self) -> None:
         state = self.server.state
