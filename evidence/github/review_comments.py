@@ -12,7 +12,10 @@ from evidence.services.activity_people import PeopleDirectory
 
 
 def review_comment_store(*, pull_request: PullRequest, raw: dict[str, Any], people: PeopleDirectory) -> None:
-    """Upsert one comment of GitHub's review-comment listing; its body is never read into the database."""
+    """Upsert one comment of GitHub's review-comment listing; its body is never read into the database.
+
+    The reviews' comment counts are recounted once per pull request afterwards (review_comments_link), not per
+    comment."""
     review_external_id = str(raw.get("pull_request_review_id") or "")
     review_id = (
         pull_request.reviews.filter(external_id=review_external_id).values_list("pk", flat=True).first()
@@ -34,8 +37,6 @@ def review_comment_store(*, pull_request: PullRequest, raw: dict[str, Any], peop
             "path": (raw.get("path") or "")[:1024],
         },
     )
-    if review_id is not None:
-        review_comment_counts_refresh(review_ids=[review_id])
 
 
 def review_comments_link(*, pull_request: PullRequest) -> None:

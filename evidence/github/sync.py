@@ -357,17 +357,21 @@ class RepoSync:
         when nothing changed, and the walk stops as early at the high-water mark as `since` would.
         """
         pulls: dict[int, PullRequest] = {}
-        for raw in self.walk_updated("review_comments", {}, path="pulls/comments"):
-            found = PULL_NUMBER.search(raw.get("pull_request_url") or "")
-            if found is None:
-                continue
-            number = int(found.group(1))
-            if number not in pulls:
-                if not PullRequest.objects.filter(repository=self.repository, number=number).exists():
-                    self.pull_store(number)  # opened after the pull request listing was read
-                pulls[number] = PullRequest.objects.get(repository=self.repository, number=number)
-            review_comment_store(pull_request=pulls[number], raw=raw, people=self.people)
-            self.result.review_comments += 1
+        try:
+            for raw in self.walk_updated("review_comments", {}, path="pulls/comments"):
+                found = PULL_NUMBER.search(raw.get("pull_request_url") or "")
+                if found is None:
+                    continue
+                number = int(found.group(1))
+                if number not in pulls:
+                    if not PullRequest.objects.filter(repository=self.repository, number=number).exists():
+                        self.pull_store(number)  # opened after the pull request listing was read
+                    pulls[number] = PullRequest.objects.get(repository=self.repository, number=number)
+                review_comment_store(pull_request=pulls[number], raw=raw, people=self.people)
+                self.result.review_comments += 1
+        finally:  # a walk stopped by a rate limit still leaves the counts right for what it stored
+            for pull_request in pulls.values():
+                review_comments_link(pull_request=pull_request)
 
     # --- issues ---
 
