@@ -7,8 +7,14 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.deletion import Collector
 
 from reviews.models import Person
+
+# BULK_WRITTEN: raw records and facts are written in bulk by the usage import only, with ids it has just read or
+# created in the same transaction. On PostgreSQL a foreign-key constraint checks each such row again at commit
+# (measured: a sixth of a 100,000-record import), so these columns have none. Deleting a batch, actor or person
+# through Django still runs their on_delete rules, and tests/evidence/test_usage_fact_relations.py checks it.
 
 
 class ImportBatch(models.Model):
@@ -49,7 +55,8 @@ class RawRecord(models.Model):
 
     source = models.CharField(max_length=40)
     natural_key = models.CharField(max_length=255)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="raw_records")
+    # No database constraint (BULK_WRITTEN, above); Django's PROTECT still guards batches from deletion
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="raw_records", db_constraint=False)
     payload = models.JSONField()
     payload_sha256 = models.CharField(max_length=64)
     first_seen_at = models.DateTimeField(auto_now_add=True)
@@ -57,11 +64,25 @@ class RawRecord(models.Model):
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["source", "natural_key"], name="raw_record_natural_key"),
+            # the key leads: an import looks up a chunk's keys with one index probe each, and the planner keeps
+            # to that even while the import's own rows are missing from the table's statistics
+            models.UniqueConstraint(fields=["natural_key", "source"], name="raw_record_natural_key"),
         ]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.natural_key}"
+
+
+def unresolve_actors(collector: Collector, field: models.Field[Any, Any], sub_objs: Any, using: str) -> None:
+    """on_delete for an actor's person: the actors become unresolved identities again, their facts kept.
+
+    SET_NULL would leave an actor owned by a person naming nobody, which the table's check forbids, and the
+    deletion collector changes one column per statement; so both columns change in one UPDATE here, as the
+    deletion is collected (the admin deletes inside a transaction, which keeps the two together).
+    """
+    SourceActor.objects.using(using).filter(pk__in=[actor.pk for actor in sub_objs]).update(
+        person=None, owner=SourceActor.Owner.UNRESOLVED
+    )
 
 
 class SourceActor(models.Model):
@@ -80,7 +101,7 @@ class SourceActor(models.Model):
     provider = models.CharField(max_length=40, blank=True, help_text="anthropic, openai, github, cursor, …")
     display = models.CharField(max_length=255, blank=True)
     owner = models.CharField(max_length=16, choices=Owner.choices, default=Owner.UNRESOLVED)
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="source_actors")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=unresolve_actors, related_name="source_actors")
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
@@ -104,10 +125,19 @@ class UsageFact(models.Model):
         UNKNOWN = "unknown", "No cost known"
 
     source = models.CharField(max_length=40)
-    # no single-column indexes: the natural key starts with the actor, and the (person, day) index serves person
-    actor = models.ForeignKey(SourceActor, on_delete=models.PROTECT, related_name="usage_facts", db_index=False)
+    # No single-column indexes: the natural key starts with the actor, and the (person, day) index serves person.
+    # No database constraints either (BULK_WRITTEN): Django's PROTECT and SET_NULL still apply to ORM deletes.
+    actor = models.ForeignKey(
+        SourceActor, on_delete=models.PROTECT, related_name="usage_facts", db_index=False, db_constraint=False
+    )
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage_facts", db_index=False
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="usage_facts",
+        db_index=False,
+        db_constraint=False,
     )
     day = models.DateField()
     provider = models.CharField(max_length=40)
@@ -162,10 +192,18 @@ class ToolOutcomeFact(models.Model):
         AGENT_REQUESTS = "agent_requests", "Agent requests"
 
     source = models.CharField(max_length=40)
-    # no single-column indexes: the natural key starts with the actor, and the (person, day) index serves person
-    actor = models.ForeignKey(SourceActor, on_delete=models.PROTECT, related_name="outcome_facts", db_index=False)
+    # as on UsageFact: no single-column indexes, no database constraints (BULK_WRITTEN)
+    actor = models.ForeignKey(
+        SourceActor, on_delete=models.PROTECT, related_name="outcome_facts", db_index=False, db_constraint=False
+    )
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="outcome_facts", db_index=False
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcome_facts",
+        db_index=False,
+        db_constraint=False,
     )
     day = models.DateField()
     tool = models.CharField(max_length=60)

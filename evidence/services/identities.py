@@ -97,6 +97,8 @@ class ActorBook:
 
     def __init__(self) -> None:
         self._resolved: dict[tuple[str, str, str], ResolvedActor] = {}
+        # the actors the last resolve_many created: no fact can name them yet, which spares the writes a look-up
+        self.created_ids: set[int] = set()
 
     @staticmethod
     def key(ref: ActorRef) -> tuple[str, str, str]:
@@ -108,6 +110,7 @@ class ActorBook:
     def resolve_many(self, refs: Iterable[ActorRef]) -> None:
         wanted = {self.key(ref): ref for ref in refs}
         missing = {key: ref for key, ref in wanted.items() if key not in self._resolved}
+        self.created_ids = set()
         if not missing:
             return
         if len(self._resolved) + len(missing) > MAX_CACHED_ACTORS:
@@ -145,6 +148,7 @@ class ActorBook:
         if to_create:
             created = SourceActor.objects.filter(value__in={actor.value for actor in to_create})
             existing.update({(actor.kind, actor.provider, actor.value): actor for actor in created})
+            self.created_ids = {existing[(actor.kind, actor.provider, actor.value)].pk for actor in to_create}
         for key, ref in missing.items():
             actor = existing[key]
             actor_windows = windows[(ref.kind, ref.value.lower() if ref.kind in CASE_INSENSITIVE else ref.value)]
