@@ -108,8 +108,8 @@ def ranges_count(ranges: str) -> int:
     total = 0
     for part in ranges.replace(" ", "").split(","):
         low, _, high = part.partition("-")
-        if low.isdigit():
-            total += (int(high) if high.isdigit() else int(low)) - int(low) + 1
+        if low.isascii() and low.isdigit():  # isdigit alone also takes '²', which int() refuses
+            total += (int(high) if high.isascii() and high.isdigit() else int(low)) - int(low) + 1
     return total
 
 

@@ -49,10 +49,10 @@ def rate_limit_countdown(error: GithubException, *, now: float | None = None) ->
     """Seconds to wait for a primary or secondary rate limit, or None when ERROR is not one."""
     headers = error.headers
     retry_after = header(headers, "Retry-After")
-    if retry_after and retry_after.isdigit():
+    if retry_after and retry_after.isascii() and retry_after.isdigit():  # isdigit alone also takes '²'
         return int(retry_after) + random.randint(1, JITTER)  # noqa: S311 - jitter
     remaining, reset = header(headers, "X-RateLimit-Remaining"), header(headers, "X-RateLimit-Reset")
-    if remaining == "0" and reset and reset.isdigit():
+    if remaining == "0" and reset and reset.isascii() and reset.isdigit():
         return max(1, int(reset) - int(now or time.time())) + random.randint(1, JITTER)  # noqa: S311 - jitter
     message = str((error.data or {}).get("message", "") if isinstance(error.data, dict) else "").lower()
     if error.status == 429 or "rate limit" in message:

@@ -118,7 +118,8 @@ def _count(value: object, where: str) -> int:
     elif (
         (isinstance(value, float) and value.is_integer())
         or (isinstance(value, Decimal) and value == value.to_integral_value())
-        or (isinstance(value, str) and value.strip().isdigit() and len(value) <= 20)
+        # ASCII digits only: str.isdigit() is also true of '²', which int() refuses
+        or (isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value) <= 20)
     ):
         number = int(value)
     if number is None:

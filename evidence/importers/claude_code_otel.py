@@ -177,7 +177,7 @@ def otel_actor(payload: dict[str, Any]) -> ActorRef:
 
 
 def nanos_moment(value: str, where: str) -> Any:
-    if not value.isdigit() or len(value) > 20:
+    if not (value.isascii() and value.isdigit()) or len(value) > 20:  # isdigit alone also takes '²'
         raise RecordError(f"field '{where}': {value[:40]!r} is not a time in nanoseconds")
     return moment_from_epoch(int(value), where=where, unit=NANOS)
 

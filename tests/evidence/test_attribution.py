@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.attribution import CommitSignals, ToolReport, attribution_match, git_ai_note_read, rules_load
+from evidence.attribution import (
+    CommitSignals,
+    ToolReport,
+    attribution_match,
+    git_ai_note_read,
+    ranges_count,
+    rules_load,
+)
 from evidence.models import AttributionRule
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +145,8 @@ def test_an_admin_rule_extends_the_ladder_and_disabled_rules_stop_matching() -> 
         ]
     )
     assert matched(found) == [("windsurf", "windsurf")]
+
+
+def test_line_ranges_of_an_ai_note_count_ascii_numbers_only() -> None:
+    # str.isdigit() also holds for '²', which int() refuses: such a range is skipped, not a crash
+    assert ranges_count("1-3,5,²,7-²") == 3 + 1 + 1

@@ -110,10 +110,11 @@ def test_negative_count(tmp_path: Path) -> None:
     assert "line 2: field 'core_metrics.num_sessions': a count cannot be negative (-3)" in error
 
 
-def test_non_numeric_count(tmp_path: Path) -> None:
-    bad = with_record(lambda record: record["model_breakdown"][0]["tokens"].update(input="lots"))  # type: ignore[index]
+@pytest.mark.parametrize("count", ["lots", "²", "٣"])  # a superscript and an Arabic-Indic digit: not ASCII counts
+def test_non_numeric_count(tmp_path: Path, count: str) -> None:
+    bad = with_record(lambda record: record["model_breakdown"][0]["tokens"].update(input=count))  # type: ignore[index]
     error = rejected(tmp_path, later_line(bad))
-    assert "line 2: field 'model_breakdown[0].tokens.input': expected a whole number, got 'lots'" in error
+    assert f"line 2: field 'model_breakdown[0].tokens.input': expected a whole number, got {count!r}" in error
 
 
 @pytest.mark.parametrize("date", ["1970-01-01T00:00:00Z", "9999-12-31T00:00:00Z", "2026-13-45", "yesterday"])
