@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,17 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from evidence.importers.base import AliasRow, CommitRow, Facts, Importer, Kept, RecordError, SessionRow, UsageRow
+from evidence.importers.base import (
+    ActorRef,
+    AliasRow,
+    CommitRow,
+    Facts,
+    Importer,
+    Kept,
+    RecordError,
+    SessionRow,
+    UsageRow,
+)
 from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageSession
 from evidence.services.identities import ActorBook, aliases_apply
 from evidence.services.usage_stand_ins import StandIns
@@ -241,14 +252,7 @@ class ChunkWriter:
             else:
                 self.counts.unchanged += 1
                 deltas.append((0, facts))  # no change, but its actors still count towards this call's volume
-        self.book.resolve_many(
-            ref
-            for _, facts in deltas
-            for ref in [row.actor for row in facts.usage]
-            + [row.actor for row in facts.outcomes]
-            + [row.actor for row in facts.sessions]
-            + [row.actor for row in facts.commits]
-        )
+        self.book.resolve_many(_actor_refs(deltas))
         for sign, facts in deltas:
             if sign >= 0:
                 for usage_row in facts.usage:
@@ -448,6 +452,17 @@ class ChunkWriter:
                     "committed_at",
                 ],
             )
+
+
+def _actor_refs(deltas: list[tuple[int, Facts]]) -> Iterator[ActorRef]:
+    """The actors the facts name; a record's rows share one actor object, so each is given about once per record."""
+    for _, facts in deltas:
+        last = None
+        for rows in (facts.usage, facts.outcomes, facts.sessions, facts.commits):
+            for row in rows:
+                if row.actor is not last:
+                    last = row.actor
+                    yield last
 
 
 def _session_add(total: SessionRow, row: SessionRow, sign: int) -> None:
