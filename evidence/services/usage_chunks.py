@@ -36,17 +36,9 @@ from evidence.importers.base import (
 )
 from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageSession
 from evidence.services.identities import ActorBook, aliases_apply
+from evidence.services.usage_copy import PlannerStatistics, facts_write, rows_insert, source_import_lock
 from evidence.services.usage_stand_ins import StandIns
-from evidence.services.usage_upsert import (
-    BackgroundWriter,
-    PlannerStatistics,
-    facts_write,
-    rows_insert,
-    source_import_lock,
-    stored_payloads,
-    stored_shas,
-    upsert,
-)
+from evidence.services.usage_upsert import BackgroundWriter, stored_payloads, stored_shas, upsert
 
 BULK_ROWS = 1000
 

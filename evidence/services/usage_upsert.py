@@ -1,5 +1,7 @@
 """The SQL under a usage import: multi-row upserts that add to sums, raw-record look-ups, and a background writer.
 
+PostgreSQL's faster paths for rows that cannot conflict are in evidence.services.usage_copy.
+
 The importer's Python work (parsing, checking, deriving facts) and the database's work (index upkeep, constraint
 checks) can run at the same time: `BackgroundWriter` runs a chunk's upserts in a thread on the import's own
 connection and transaction while the next chunk is parsed. The connection is never used by two threads at once:
@@ -10,11 +12,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 UPSERT_ROWS = 1000
@@ -182,98 +183,8 @@ def _update_add(
         cursor.executemany(statement, params)
 
 
-def source_import_lock(database: BaseDatabaseWrapper, source: str) -> None:
-    """Hold this source's import lock until the transaction ends (PostgreSQL; SQLite has one writer anyway).
-
-    Two imports of one source at once would each find an overlapping record not yet stored and add its facts
-    twice; with the lock the second waits, then finds the first's records. It also guarantees that a key this
-    import finds unstored stays unstored, so such rows can be copied in without ON CONFLICT.
-    """
-    if database.vendor == "postgresql":
-        with database.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"tokenproof:usage:{source}"])
-
-
-def rows_copy(
-    *, database: BaseDatabaseWrapper, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """COPY rows straight into a PostgreSQL table: its fastest write, for rows that cannot conflict with any."""
-    if not rows:
-        return
-    quote = database.ops.quote_name
-    with (
-        database.cursor() as cursor,
-        cursor.copy(f"COPY {quote(table)} ({', '.join(quote(name) for name in columns)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
-def rows_insert(*, database: BaseDatabaseWrapper, rows: list[tuple[Any, ...]], **spec: Any) -> None:
-    """Insert rows whose keys are known not to be stored: COPY on PostgreSQL, `upsert` on SQLite."""
-    if database.vendor == "postgresql":
-        rows_copy(database=database, table=spec["table"], columns=spec["columns"], rows=rows)
-    else:
-        upsert(database=database, rows=rows, **spec)
-
-
-def facts_write(
-    *,
-    database: BaseDatabaseWrapper,
-    source: str,
-    rows: Sequence[Sequence[Any]],
-    new_actor_ids: Collection[int] = (),
-    lowering: bool = True,
-    **spec: Any,
-) -> None:
-    """Add fact differences to a fact table whose natural key starts with (actor, source, day).
-
-    On PostgreSQL, rows whose actor has no fact of this source on that day yet, and that add nothing negative,
-    are copied straight in: INSERT … ON CONFLICT costs about 60% more per row (it probes the key, then confirms a
-    speculative insert). The source's import lock keeps those (actor, day) pairs free until the commit. Actors
-    in `new_actor_ids` were created by this chunk, so their pairs need no look-up; with `lowering` false no row
-    adds a negative number. The rest, and every row on SQLite, go through `upsert`.
-    """
-    if database.vendor != "postgresql" or not rows:
-        upsert(database=database, rows=rows, **spec)
-        return
-    columns = spec["columns"]
-    actor_at, day_at = columns.index("actor_id"), columns.index("day")
-    added_at = [columns.index(name) for name in (*spec.get("added", ()), *spec.get("nullable_added", ()))]
-    pairs = {(row[actor_at], row[day_at]) for row in rows if row[actor_at] not in new_actor_ids}
-    stored = _stored_actor_days(database, spec["table"], source, pairs) if pairs else set()
-    if not stored and not lowering:
-        rows_copy(database=database, table=spec["table"], columns=columns, rows=rows)
-        return
-    fresh, known = [], []
-    for row in rows:
-        if (row[actor_at], row[day_at]) in stored or (
-            lowering and any(row[at] is not None and row[at] < 0 for at in added_at)
-        ):
-            known.append(row)
-        else:
-            fresh.append(row)
-    rows_copy(database=database, table=spec["table"], columns=columns, rows=fresh)
-    upsert(database=database, rows=known, **spec)
-
-
-def _stored_actor_days(
-    database: BaseDatabaseWrapper, table: str, source: str, pairs: set[tuple[int, Any]]
-) -> set[tuple[int, Any]]:
-    """Which of these (actor, day) pairs already have a row of this source: one index scan over the chunk's actors."""
-    days = [day for _, day in pairs]
-    with database.cursor() as cursor, _index_scans_only(cursor):
-        # S608: the table name comes from this module's callers' constants; all values are parameters
-        cursor.execute(
-            f"SELECT DISTINCT actor_id, day FROM {database.ops.quote_name(table)} "  # noqa: S608
-            "WHERE actor_id = ANY(%s) AND source = %s AND day BETWEEN %s AND %s",
-            [list({actor for actor, _ in pairs}), source, min(days), max(days)],
-        )
-        return set(cursor.fetchall()) & pairs
-
-
 @contextmanager
-def _index_scans_only(cursor: Any) -> Iterator[None]:
+def index_scans_only(cursor: Any) -> Iterator[None]:
     """Look-ups of a chunk's keys by index (PostgreSQL): one probe per key is what they need.
 
     With the default random_page_cost the planner prefers scanning a few hundred thousand rows to two thousand
@@ -284,54 +195,6 @@ def _index_scans_only(cursor: Any) -> Iterator[None]:
         yield
     finally:
         cursor.execute("RESET enable_seqscan")
-
-
-class PlannerStatistics:
-    """Keeps PostgreSQL's statistics of the tables an import writes in step with the rows it adds.
-
-    Statistics change only when the tables are analysed, and autovacuum cannot see rows the import has not
-    committed. Planning for a table it believes nearly empty, PostgreSQL scanned all of a source's raw records
-    to find each chunk's keys, which made a 1,000,000-record import quadratic. ANALYZE inside the import's
-    transaction samples its own rows too, so the tables are analysed each time the import has doubled them.
-    """
-
-    FIRST_AT_ROWS = 10_000
-    LOCK_WAIT = "100ms"  # another transaction analysing the same table (autovacuum, an import of another source)
-
-    def __init__(self, database: BaseDatabaseWrapper, tables: dict[str, Sequence[str]]) -> None:
-        """`tables`: each table's columns that the import's look-ups filter on (only those are analysed)."""
-        self.database = database
-        self.enabled = database.vendor == "postgresql"
-        self.columns = tables
-        self.rows: dict[str, float] = dict.fromkeys(tables, 0.0)
-        self.written: dict[str, int] = dict.fromkeys(tables, 0)
-        if self.enabled:
-            with database.cursor() as cursor:
-                cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(tables)])
-                self.rows.update({name: max(0.0, rows) for name, rows in cursor.fetchall()})
-
-    def note(self, table: str, rows: int) -> None:
-        """Count rows written to a table; analyse it once they are as many as it held when last analysed."""
-        if not self.enabled:
-            return
-        self.written[table] += rows
-        if self.written[table] >= max(self.FIRST_AT_ROWS, self.rows[table]):
-            self.rows[table] += self.written[table]
-            self.written[table] = 0
-            self._analyze(table)
-
-    def _analyze(self, table: str) -> None:
-        """ANALYZE under a savepoint: if another transaction holds the table's statistics, skip rather than wait."""
-        with self.database.cursor() as cursor:
-            cursor.execute("SAVEPOINT planner_statistics")
-            cursor.execute(f"SET LOCAL lock_timeout = '{self.LOCK_WAIT}'")
-            try:
-                quote = self.database.ops.quote_name
-                cursor.execute(f"ANALYZE {quote(table)} ({', '.join(map(quote, self.columns[table]))})")
-            except OperationalError:
-                cursor.execute("ROLLBACK TO SAVEPOINT planner_statistics")
-            cursor.execute("RELEASE SAVEPOINT planner_statistics")
-            cursor.execute("RESET lock_timeout")
 
 
 def stored_shas(database: BaseDatabaseWrapper, source: str, keys: list[str]) -> dict[str, str]:
@@ -352,7 +215,7 @@ def _raw_lookup(database: BaseDatabaseWrapper, column: str, source: str, keys: l
     with database.cursor() as cursor:
         if database.vendor == "postgresql":
             # one array parameter instead of thousands of placeholders
-            with _index_scans_only(cursor):
+            with index_scans_only(cursor):
                 cursor.execute(
                     f"SELECT natural_key, {column} FROM evidence_rawrecord WHERE natural_key = ANY(%s) AND source = %s",  # noqa: S608
                     [keys, source],
