@@ -111,18 +111,13 @@ class Counts:
 # exponent (1.5e-7 against 1.5e-07): a digit, e or E, an optional sign, a digit. Reduced to the characters that
 # matter (digits to 0, e and E to e, signs to -, DEL to !, all else to a space), three substring searches find
 # those five times faster than a regular expression. A match inside a string only costs the slower path.
-ORJSON_DIFFERS_TABLE = bytes(
-    ord("0")
-    if byte in b"0123456789"
-    else ord("e")
-    if byte in b"eE"
-    else ord("-")
-    if byte in b"-+"
-    else ord("!")
-    if byte == 0x7F
-    else ord(" ")
-    for byte in range(256)
-)
+_REDUCED = {
+    **dict.fromkeys(b"0123456789", ord("0")),
+    **dict.fromkeys(b"eE", ord("e")),
+    **dict.fromkeys(b"-+", ord("-")),
+    0x7F: ord("!"),
+}
+ORJSON_DIFFERS_TABLE = bytes(_REDUCED.get(byte, ord(" ")) for byte in range(256))
 
 
 def orjson_differs(text: bytes) -> bool:
