@@ -123,24 +123,28 @@ def html_to_pdf_isolated(html: str, *, attachment: bytes | None, budget: RenderB
 
 
 def _render_child(write_end: int, html: str, attachment: bytes | None, budget: RenderBudget) -> None:
-    code = 0
+    code = 1
+    # Made before the limits: at the limit, even building this message could fail. Whatever happens below, the
+    # child exits in the outer `finally`; were an exception to escape, the parent's code (a test runner, a worker)
+    # would go on running in the child.
+    out_of_memory = _ERROR + f"the render ran out of its {budget.memory_mb} MB memory budget".encode()
+    payload = out_of_memory
     try:
-        # The child renders once and exits, so the collector would only re-walk the box tree (performance.md §4).
-        gc.disable()
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        used = _address_space_bytes()
-        limit = used + budget.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        cpu = int(budget.seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        payload = _OK + html_to_pdf(html, attachment=attachment)
-    except MemoryError:
-        payload = _ERROR + f"the render ran out of its {budget.memory_mb} MB memory budget".encode()
-        code = 1
-    except BaseException as error:  # the parent reports whatever stopped the render; the child must exit
-        payload = _ERROR + f"{type(error).__name__}: {error}"[:2000].encode()
-        code = 1
-    try:
+        try:
+            # The child renders once and exits, so the collector would only re-walk the box tree (performance.md §4).
+            gc.disable()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            used = _address_space_bytes()
+            limit = used + budget.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            cpu = int(budget.seconds) + 1
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+            payload = _OK + html_to_pdf(html, attachment=attachment)
+            code = 0
+        except MemoryError:
+            payload = out_of_memory
+        except BaseException as error:  # the parent reports whatever stopped the render; the child must exit
+            payload = _ERROR + f"{type(error).__name__}: {error}"[:2000].encode()
         view = memoryview(payload)
         while view:
             view = view[os.write(write_end, view) :]
