@@ -14,20 +14,14 @@ from evidence.services.activity_people import PeopleDirectory
 def review_comment_store(*, pull_request: PullRequest, raw: dict[str, Any], people: PeopleDirectory) -> None:
     """Upsert one comment of GitHub's review-comment listing; its body is never read into the database.
 
-    The reviews' comment counts are recounted once per pull request afterwards (review_comments_link), not per
-    comment."""
+    The comment is linked to its review, and the reviews' comment counts recounted, once per pull request
+    afterwards (review_comments_link), not per comment."""
     review_external_id = str(raw.get("pull_request_review_id") or "")
-    review_id = (
-        pull_request.reviews.filter(external_id=review_external_id).values_list("pk", flat=True).first()
-        if review_external_id
-        else None
-    )
     login = (raw.get("user") or {}).get("login", "")  # no user: the account was deleted
     ReviewComment.objects.update_or_create(
         pull_request=pull_request,
         external_id=str(raw["id"]),
         defaults={
-            "review_id": review_id,
             "review_external_id": review_external_id,
             "author_login": login,
             "person_id": people.by_email_or_login(login=login) if login else None,

@@ -97,8 +97,6 @@ class ActorBook:
 
     def __init__(self) -> None:
         self._resolved: dict[tuple[str, str, str], ResolvedActor] = {}
-        # the actors the last resolve_many created: no fact can name them yet, which spares the writes a look-up
-        self.created_ids: set[int] = set()
 
     @staticmethod
     def key(ref: ActorRef) -> tuple[str, str, str]:
@@ -107,12 +105,13 @@ class ActorBook:
     def get(self, ref: ActorRef) -> ResolvedActor:
         return self._resolved[self.key(ref)]
 
-    def resolve_many(self, refs: Iterable[ActorRef]) -> None:
+    def resolve_many(self, refs: Iterable[ActorRef]) -> set[int]:
+        """Resolve these actors, creating the ones not stored yet; returns the created ones' ids (no fact names
+        them yet, which spares the import a look-up)."""
         wanted = {self.key(ref): ref for ref in refs}
         missing = {key: ref for key, ref in wanted.items() if key not in self._resolved}
-        self.created_ids = set()
         if not missing:
-            return
+            return set()
         if len(self._resolved) + len(missing) > MAX_CACHED_ACTORS:
             # memory stays flat however many people a file names: start over with this chunk's actors
             self._resolved.clear()
@@ -148,11 +147,11 @@ class ActorBook:
         if to_create:
             created = SourceActor.objects.filter(value__in={actor.value for actor in to_create})
             existing.update({(actor.kind, actor.provider, actor.value): actor for actor in created})
-            self.created_ids = {existing[(actor.kind, actor.provider, actor.value)].pk for actor in to_create}
         for key, ref in missing.items():
             actor = existing[key]
             actor_windows = windows[(ref.kind, ref.value.lower() if ref.kind in CASE_INSENSITIVE else ref.value)]
             self._resolved[key] = ResolvedActor(actor.pk, actor.owner, actor_windows)
+        return {existing[(actor.kind, actor.provider, actor.value)].pk for actor in to_create}
 
 
 def aliases_apply(*, aliases: list[AliasRow], book: ActorBook) -> None:

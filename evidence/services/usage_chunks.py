@@ -239,13 +239,12 @@ class ChunkWriter:
             else:
                 self.counts.unchanged += 1
                 deltas.append((0, facts))  # no change, but its actors still count towards this call's volume
-        self.book.resolve_many(_actor_refs(deltas))
+        new_actor_ids = self.book.resolve_many(_actor_refs(deltas))
         for sign, facts in deltas:
             if sign >= 0:
                 for usage_row in facts.usage:
                     if not usage_row.stands_in_for_session:  # counted when the file is settled
                         self._count_actor_tokens(usage_row)
-        new_actor_ids = self.book.created_ids
         changing = [(sign, facts) for sign, facts in deltas if sign]
         lowering = any(sign < 0 for sign, _ in changing)  # only a revision's old facts can lower a sum
         self._sessions_write(changing)
