@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--from-ref", default="mid")
     args = parser.parse_args()
     django_in_tmp()
-    from evidence.services.activity_share import ai_share
+    from evidence.services.activity.share import ai_share
 
     repo = Path(tempfile.mkdtemp(prefix="ai-share-bench-")) / "repo"
     started = time.perf_counter()

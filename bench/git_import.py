@@ -27,7 +27,7 @@ def main() -> None:
     django_in_tmp()
     from evidence.git.log import commits_read
     from evidence.models import Commit
-    from evidence.services.activity_git import git_import
+    from evidence.services.activity.git import git_import
 
     repo = Path(tempfile.mkdtemp(prefix="git-import-bench-")) / "repo"
     synthetic_history(repo, commits=args.commits, files=args.files)

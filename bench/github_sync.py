@@ -22,9 +22,9 @@ def main() -> None:
     django_in_tmp()
     from django.conf import settings
 
-    from evidence.github.standin import StandinState, standin_start, synthetic_repo
     from evidence.models import Repository, ReviewComment
-    from evidence.services.activity_github import github_repo_sync
+    from evidence.services.activity.github import github_repo_sync
+    from reviews.demo.github_standin import StandinState, standin_start, synthetic_repo
 
     token = "bench-token"  # noqa: S105 - the stand-in's token
     settings.TOKENPROOF_GITHUB_TOKEN = token

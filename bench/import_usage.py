@@ -322,7 +322,7 @@ def import_in_this_process(source: str, path: Path) -> dict[str, Any]:
     from django.db import connection
 
     from evidence.models import ToolOutcomeFact, ToolReportedCommit, UsageFact, UsageSession
-    from evidence.services.usage_import import usage_import
+    from evidence.services.usage.imports import usage_import
 
     peak_rss_reset()
     started = time.perf_counter()

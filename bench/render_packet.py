@@ -5,8 +5,8 @@
 Modes, interleaved round-robin on the same packets so host-speed drift hits them alike (performance.md):
   straightforward  HTML(string=page with <style>).write_pdf(): CSS parsed and fonts set up per packet, GC on
   straight, PDF/A  the same, with tokenproof's output options (PDF/A-3b, tags, the facts attachment)
-  in-process       reviews.rendering.html_to_pdf: shared parsed CSS and fonts, PDF/A-3b + tags + attachment
-  isolated         reviews.rendering.html_to_pdf_isolated: the production path, a forked child per packet under
+  in-process       reviews.printing.pdf.html_to_pdf: shared parsed CSS and fonts, PDF/A-3b + tags + attachment
+  isolated         reviews.printing.pdf.html_to_pdf_isolated: the production path, a forked child per packet under
                    rlimits, GC off in the child (what the worker runs)
   chromium         Debian chromium --headless --print-to-pdf, one process per packet (reference only)
 """
@@ -37,7 +37,7 @@ django.setup()
 
 from weasyprint import HTML, Attachment  # noqa: E402
 
-from reviews.rendering import PRINT_CSS_PATH, RenderBudget, html_to_pdf, html_to_pdf_isolated  # noqa: E402
+from reviews.printing.pdf import PRINT_CSS_PATH, RenderBudget, html_to_pdf, html_to_pdf_isolated  # noqa: E402
 from reviews.services.packets import facts_json_bytes, packet_html  # noqa: E402
 from tests.reviews.facts_samples import ten_x_facts, typical_facts  # noqa: E402
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from evidence.models import FactsBuild
 from reviews.models import Annotation, EvidenceRun, Packet, Person, ReviewCycle
-from reviews.packet_context import PacketContext, packet_context_build
-from reviews.rendering import FACTS_ATTACHMENT_NAME
+from reviews.printing.context import PacketContext, packet_context_build
+from reviews.printing.pdf import FACTS_ATTACHMENT_NAME
 
 
 def cycle_population(*, cycle: ReviewCycle) -> QuerySet[Person]:

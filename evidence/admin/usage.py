@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageFact
 from evidence.services.identities import source_actor_map, source_actor_mark_automation, unresolved_actors
-from evidence.services.import_progress import import_progress_get
+from evidence.services.usage.progress import import_progress_get
 from reviews.models import Person
 
 
@@ -48,7 +48,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
     @admin.display(description="progress")
     def progress(self, batch: ImportBatch) -> str:
-        """Records and share of the file read; live while the batch runs (see evidence.services.import_progress)."""
+        """Records and share of the file read; live while the batch runs (see evidence.services.usage.progress)."""
         figures = import_progress_get(batch=batch)
         return f"{figures.percent:g}% of {figures.size_bytes:,} bytes, {figures.records_read:,} records"
 

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from evidence.importers import IMPORTERS
 from evidence.models import ImportBatch
-from evidence.services.usage_import import batch_json, usage_upload_accept
+from evidence.services.usage.imports import batch_json, usage_upload_accept
 from reviews.models import Person
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count
 
 from evidence.models import PullRequest, Review, ReviewComment
-from evidence.services.activity_people import PeopleDirectory
+from evidence.services.activity.authors import PeopleDirectory
 
 
 def review_comment_store(*, pull_request: PullRequest, raw: dict[str, Any], people: PeopleDirectory) -> None:

@@ -27,8 +27,8 @@ from evidence.git.log import TEST_PATH, CommitRecord, FileChange
 from evidence.github.faults import github_faults, header
 from evidence.github.review_comments import review_comment_store, review_comments_link
 from evidence.models import AttributionRule, Commit, CommitAttribution, Issue, PullRequest, Repository, Review
-from evidence.services.activity_commits import attribution_rows, commits_store
-from evidence.services.activity_people import PeopleDirectory
+from evidence.services.activity.authors import PeopleDirectory
+from evidence.services.activity.commits import attribution_rows, commits_store
 
 LINKED_ISSUE = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+#(\d+)", re.IGNORECASE)
 PULL_NUMBER = re.compile(r"/pulls/(\d+)$")

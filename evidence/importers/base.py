@@ -242,7 +242,7 @@ class UsageRow:
     output: int = 0
     requests: int = 0
     cost_usd: Decimal | None = None  # None: the source reports none; the price table may supply it
-    # a session whose per-request usage this row's totals stand in for (evidence.services.usage_stand_ins)
+    # a session whose per-request usage this row's totals stand in for (evidence.services.usage.metric_fallback)
     stands_in_for_session: str = ""
 
     def tokens(self) -> int:

@@ -10,7 +10,7 @@ accepted and rejected edits, sessions), and tokens and cost (`claude_code.token.
 No double counting: the api_request events and the token and cost metrics report the same usage. A session's
 usage comes from its api_request events when any are imported (in this file or any other, before or after);
 its metric data points count only for sessions that have none, such as a company exporting metrics alone. The
-metric usage therefore stands in for the session's requests (evidence.services.usage_stand_ins settles it at the
+metric usage therefore stands in for the session's requests (evidence.services.usage.metric_fallback settles it at the
 end of every file). A token or cost data point without a `session.id` cannot be matched to its requests and is
 not imported as usage (Claude Code sends `session.id` unless OTEL_METRICS_INCLUDE_SESSION_ID=false).
 """

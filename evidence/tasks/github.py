@@ -12,7 +12,7 @@ MAX_SYNC_RETRIES = 12
 
 @shared_task(bind=True, name="evidence.sync_github_repo", acks_late=True, max_retries=MAX_SYNC_RETRIES)
 def sync_github_repo(self: Task[[int], str], repository_id: int) -> str:
-    from evidence.services.activity_github import github_repo_sync
+    from evidence.services.activity.github import github_repo_sync
 
     try:
         synced = github_repo_sync(repository_id=repository_id)
@@ -35,6 +35,6 @@ def sync_github_repo(self: Task[[int], str], repository_id: int) -> str:
 
 @shared_task(name="evidence.sync_github_all")
 def sync_github_all() -> int:
-    from evidence.services.activity_github import github_sync_all
+    from evidence.services.activity.github import github_sync_all
 
     return github_sync_all()

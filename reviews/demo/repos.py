@@ -22,9 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from evidence.git.build import RepoBuilder
 from evidence.git.log import commits_read
-from evidence.github.standin import (
+from evidence.models import Repository
+from evidence.services.activity.durability import durability_measure
+from evidence.services.activity.git import git_import
+from evidence.services.activity.github import github_repo_sync
+from reviews.demo.company import TEAMS, DemoPerson
+from reviews.demo.github_standin import (
     StandinCommit,
     StandinIssue,
     StandinPull,
@@ -33,11 +37,7 @@ from evidence.github.standin import (
     StandinState,
     standin_start,
 )
-from evidence.models import Repository
-from evidence.services.activity_durability import durability_measure
-from evidence.services.activity_git import git_import
-from evidence.services.activity_github import github_repo_sync
-from reviews.demo.company import TEAMS, DemoPerson
+from reviews.demo.repo_builder import RepoBuilder
 
 ORG = "demo-co"
 DEMO_TOKEN = "demo-standin-token"  # noqa: S105 - accepted only by the in-process stand-in the demo starts

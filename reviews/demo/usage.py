@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evidence.services.usage_import import ImportSummary, usage_import
+from evidence.services.usage.imports import ImportSummary, usage_import
 from reviews.demo.company import CLAUDE_CODE_TEAMS, DemoPerson
 
 USAGE_START, USAGE_END = dt.date(2026, 7, 1), dt.date(2026, 11, 20)

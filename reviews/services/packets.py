@@ -24,8 +24,8 @@ from evidence.selectors import evidence_facts_get, evidence_facts_stored_get, fa
 from evidence.services.evidence_build import facts_build_create, facts_build_finalize
 from reviews.errors import ApplicationError
 from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
-from reviews.packet_context import packet_context_build
-from reviews.rendering import RenderBudget, html_to_pdf_isolated
+from reviews.printing.context import packet_context_build
+from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
 from reviews.selectors import annotations_snapshot, cycle_population
 
 logger = logging.getLogger("tokenproof.packets")
@@ -110,7 +110,7 @@ def packet_html(*, facts: dict[str, Any], annotations: list[dict[str, Any]], ver
     context = packet_context_build(
         facts=facts, annotations=annotations, version=version, generated_on=timezone.localdate()
     )
-    return render_to_string("reviews/packet.html", {"packet": context})
+    return render_to_string("reviews/print/packet.html", {"packet": context})
 
 
 def packet_render_pdf(

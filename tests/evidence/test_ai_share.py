@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from evidence.git.build import RepoBuilder
 from evidence.models import ToolReportedCommit
-from evidence.services.activity_share import ai_share
+from evidence.services.activity.share import ai_share
+from reviews.demo.repo_builder import RepoBuilder
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from evidence.git.build import RepoBuilder
 from evidence.models import Commit, CommitAttribution, ToolReportedCommit
-from evidence.services.activity_durability import durability_measure
-from evidence.services.activity_git import git_import
+from evidence.services.activity.durability import durability_measure
+from evidence.services.activity.git import git_import
+from reviews.demo.repo_builder import RepoBuilder
 from reviews.errors import ApplicationError
 from reviews.models import Identity
 from tests.evidence.test_attribution import GIT_AI_NOTE

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from evidence.git.build import RepoBuilder
 from evidence.git.log import commits_read
 from evidence.models import Commit
 from evidence.selectors import evidence_facts_get
-from evidence.services.activity_git import git_import
+from evidence.services.activity.git import git_import
+from reviews.demo.repo_builder import RepoBuilder
 from tests.factories import make_cycle, make_person
 
 AUTHOR = "Ada Castro <ada@example.com>"

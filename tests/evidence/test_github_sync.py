@@ -16,9 +16,9 @@ from django.test import Client
 from pytest_django import Settings as SettingsWrapper
 
 from evidence.github.faults import SyncDeferred
-from evidence.github.standin import Fault, StandinReview, StandinServer, StandinState, standin_start, synthetic_repo
 from evidence.models import CommitAttribution, Issue, PullRequest, Repository, Review, ReviewComment
-from evidence.services.activity_github import github_repo_sync, github_sync_start
+from evidence.services.activity.github import github_repo_sync, github_sync_start
+from reviews.demo.github_standin import Fault, StandinReview, StandinServer, StandinState, standin_start, synthetic_repo
 from reviews.errors import ApplicationError
 from reviews.models import Identity
 from tests.factories import make_person

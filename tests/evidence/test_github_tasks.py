@@ -9,10 +9,10 @@ from celery.exceptions import Retry
 from cryptography.fernet import Fernet
 from pytest_django import Settings as SettingsWrapper
 
-from evidence.github.standin import Fault, StandinServer, StandinState, standin_start, synthetic_repo
 from evidence.github.tokens import github_connection_store, github_token
 from evidence.models import GitHubConnection, Repository
 from evidence.tasks.github import sync_github_all, sync_github_repo
+from reviews.demo.github_standin import Fault, StandinServer, StandinState, standin_start, synthetic_repo
 from reviews.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,11 @@ import pytest
 from celery.exceptions import Retry
 from pytest_django import Settings as SettingsWrapper
 
-from evidence.github.standin import StandinServer, StandinState, standin_start, synthetic_repo
 from evidence.github.token_lock import FileTokenLock, TokenBusy, token_held, token_lock_for, token_lock_name
 from evidence.models import Repository
-from evidence.services.activity_github import github_repo_sync, github_sync_start
+from evidence.services.activity.github import github_repo_sync, github_sync_start
 from evidence.tasks.github import sync_github_repo
+from reviews.demo.github_standin import StandinServer, StandinState, standin_start, synthetic_repo
 from reviews.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db

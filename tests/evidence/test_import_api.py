@@ -9,7 +9,7 @@ from django.test import Client
 from pytest_django import Settings as SettingsWrapper
 
 from evidence.models import ImportBatch, UsageFact
-from evidence.services.usage_import import upload_path
+from evidence.services.usage.imports import upload_path
 from evidence.tasks.usage import import_usage_batch
 from reviews.models import Person
 from tests.evidence.usage_files import FIXTURES

@@ -21,8 +21,8 @@ from pytest_django import Settings as SettingsWrapper
 from evidence.importers.base import Importer
 from evidence.importers.reading import ReadPosition, records_read
 from evidence.models import ImportBatch, ToolOutcomeFact, UsageFact
-from evidence.services import usage_import as usage_import_module
-from evidence.services.usage_import import CHUNK_RECORDS, import_batch_create, import_batch_run
+from evidence.services.usage import imports as usage_import_module
+from evidence.services.usage.imports import CHUNK_RECORDS, import_batch_create, import_batch_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ from evidence.importers.base import ActorRef
 from evidence.models import ImportBatch
 from evidence.services import identities
 from evidence.services.identities import ActorBook
-from evidence.services.usage_import import usage_import
+from evidence.services.usage.imports import usage_import
 from tests.evidence.usage_files import FIXTURES
 
 pytestmark = pytest.mark.django_db

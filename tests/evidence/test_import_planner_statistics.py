@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from evidence.models import RawRecord
-from evidence.services.usage_copy import PlannerStatistics
+from evidence.services.usage.postgres_copy import PlannerStatistics
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

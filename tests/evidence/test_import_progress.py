@@ -17,9 +17,9 @@ from pytest_django import Settings as SettingsWrapper
 from evidence.importers.base import Importer
 from evidence.importers.reading import ReadPosition, records_read
 from evidence.models import ImportBatch
-from evidence.services import usage_import as usage_import_module
-from evidence.services.import_progress import import_progress_write, progress_path
-from evidence.services.usage_import import CHUNK_RECORDS, import_batch_create, import_batch_run
+from evidence.services.usage import imports as usage_import_module
+from evidence.services.usage.imports import CHUNK_RECORDS, import_batch_create, import_batch_run
+from evidence.services.usage.progress import import_progress_write, progress_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

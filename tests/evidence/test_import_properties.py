@@ -26,7 +26,7 @@ from evidence.importers import (
 from evidence.importers.base import EARLIEST_DAY, MAX_COUNT, RecordError, Spec, pick, pick_checked
 from evidence.importers.reading import ReadError, records_read
 from evidence.importers.spec_compile import spec_compile
-from evidence.services.usage_chunks import canonical_json
+from evidence.services.usage.chunk_writer import canonical_json
 from tests.evidence.usage_files import EXAMPLES, FIXTURES
 
 JSON_VALUES = st.recursive(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evidence.models import ImportBatch
-from evidence.services.usage_import import ImportSummary, usage_import
+from evidence.services.usage.imports import ImportSummary, usage_import
 
 FIXTURES = Path(__file__).parent / "fixtures" / "usage"
 SENTINEL = "SENTINEL-PROMPT-7f3a"

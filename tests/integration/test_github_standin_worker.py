@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import redis
 
-from evidence.github.standin import Fault, StandinState, standin_start, synthetic_repo
 from evidence.github.token_lock import RedisTokenLock, token_lock_name
 from evidence.models import Repository
 from evidence.tasks.github import sync_github_repo
+from reviews.demo.github_standin import Fault, StandinState, standin_start, synthetic_repo
 from tests.integration.conftest import WorkerProcess
 
 pytestmark = pytest.mark.integration

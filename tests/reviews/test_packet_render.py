@@ -14,7 +14,7 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 
-from reviews.rendering import (
+from reviews.printing.pdf import (
     FACTS_ATTACHMENT_NAME,
     LockedURLFetcher,
     RenderBudget,
@@ -211,4 +211,4 @@ def test_only_the_rendering_module_calls_weasyprint() -> None:
             names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             if any(name.split(".")[0] == "weasyprint" for name in names):
                 importers.append(path.relative_to(ROOT).as_posix())
-    assert sorted(set(importers)) == ["reviews/rendering.py"]
+    assert sorted(set(importers)) == ["reviews/printing/pdf.py"]

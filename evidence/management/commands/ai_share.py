@@ -5,7 +5,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from evidence.services.activity_share import ai_share
+from evidence.services.activity.share import ai_share
 from reviews.management.base import ApplicationCommand
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from evidence.models import Repository
-from evidence.services.activity_durability import durability_measure
-from evidence.services.activity_git import git_import
+from evidence.services.activity.durability import durability_measure
+from evidence.services.activity.git import git_import
 from reviews.errors import ApplicationError
 from reviews.management.base import ApplicationCommand
 

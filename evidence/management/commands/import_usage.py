@@ -10,7 +10,7 @@ from typing import Any
 
 from evidence.importers import IMPORTERS
 from evidence.models import ImportBatch
-from evidence.services.usage_import import usage_import
+from evidence.services.usage.imports import usage_import
 from reviews.errors import ApplicationError
 from reviews.management.base import ApplicationCommand
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from evidence.github.client import DEFAULT_BASE_URL
 from evidence.github.tokens import github_connection_store
-from evidence.services.activity_github import github_sync_start
+from evidence.services.activity.github import github_sync_start
 from reviews.management.base import ApplicationCommand
 
 

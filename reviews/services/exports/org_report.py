@@ -14,8 +14,8 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from reviews.models import Packet, ReviewCycle
-from reviews.packet_context import number, share
-from reviews.rendering import RenderBudget, html_to_pdf_isolated
+from reviews.printing.context import number, share
+from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
 
 MIN_GROUP_SIZE = 5
 NO_TEAM = "(no team)"
@@ -102,7 +102,7 @@ def org_figures(*, facts_list: Sequence[dict[str, Any]]) -> tuple[GroupFigures, 
 def org_report_pdf(*, cycle: ReviewCycle, packets: Sequence[Packet], generated_on: date) -> bytes:
     org, teams = org_figures(facts_list=[packet.facts for packet in packets if packet.facts])
     html = render_to_string(
-        "reviews/org_report.html",
+        "reviews/print/org_report.html",
         {"cycle": cycle, "org": org, "teams": teams, "min_group": MIN_GROUP_SIZE, "generated_on": generated_on},
     )
     return html_to_pdf_isolated(html, attachment=None, budget=RenderBudget.from_settings())

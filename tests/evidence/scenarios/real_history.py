@@ -8,11 +8,11 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from evidence.git.build import RepoBuilder
 from evidence.models import ImportBatch, Repository
-from evidence.services.activity_durability import durability_measure
-from evidence.services.activity_git import git_import
-from evidence.services.usage_import import usage_import
+from evidence.services.activity.durability import durability_measure
+from evidence.services.activity.git import git_import
+from evidence.services.usage.imports import usage_import
+from reviews.demo.repo_builder import RepoBuilder
 
 CLAUDE = "Co-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>"
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from pytest_django import Settings as SettingsWrapper
 
-from evidence.github.standin import StandinState, standin_start, synthetic_repo
 from evidence.models import UsageFact
-from evidence.services.activity_github import github_sync_start
+from evidence.services.activity.github import github_sync_start
+from reviews.demo.github_standin import StandinState, standin_start, synthetic_repo
 from reviews.models import Identity
 from tests.evidence.scenarios.checks import valid_facts
 from tests.evidence.scenarios.real_history import (

@@ -1,6 +1,6 @@
 """usage_import: read provider usage files into raw records and canonical facts, one file all or nothing.
 
-Each file streams through its importer in chunks of records (evidence.services.usage_chunks writes each chunk)
+Each file streams through its importer in chunks of records (evidence.services.usage.chunk_writer writes each chunk)
 inside one transaction, so a bad record anywhere rejects the whole file and nothing stored before changes.
 Uploads through the API are stored, imported by a Celery task, then deleted.
 """
@@ -27,8 +27,8 @@ from evidence.importers import IMPORTERS
 from evidence.importers.base import Importer, Kept, RecordError
 from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
-from evidence.services.import_progress import import_progress_clear, import_progress_get, import_progress_write
-from evidence.services.usage_chunks import TOKEN_KINDS, CallTotals, ChunkWriter, Counts, RecordRejectedError
+from evidence.services.usage.chunk_writer import TOKEN_KINDS, CallTotals, ChunkWriter, Counts, RecordRejectedError
+from evidence.services.usage.progress import import_progress_clear, import_progress_get, import_progress_write
 from reviews.errors import ApplicationError
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from evidence.models import SourceActor, UsageFact, UsageSession
 from evidence.services.identities import ActorBook
 
 if TYPE_CHECKING:  # usage_chunks imports this module
-    from evidence.services.usage_chunks import CallTotals
+    from evidence.services.usage.chunk_writer import CallTotals
 
 QUERY_BATCH = 500
 TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")

@@ -4,7 +4,7 @@ INSERT … ON CONFLICT probes the key and confirms a speculative insert for ever
 and the facts of (actor, day) pairs with no row yet cannot conflict with anything while the file holds its
 source's import lock, so they are copied straight in. The look-ups that tell them apart stay index probes as
 the tables grow within the import's transaction: PlannerStatistics analyses the tables as the import fills them.
-SQLite takes the upserts of evidence.services.usage_upsert throughout.
+SQLite takes the upserts of evidence.services.usage.upsert throughout.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from evidence.services.usage_upsert import index_scans_only, upsert
+from evidence.services.usage.upsert import index_scans_only, upsert
 
 
 def source_import_lock(database: BaseDatabaseWrapper, source: str) -> None:

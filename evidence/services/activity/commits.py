@@ -11,7 +11,7 @@ from django.db import transaction
 from evidence.attribution import CommitSignals, Match, Rule, attribution_match, rules_load, tool_reports_load
 from evidence.git.log import CommitRecord
 from evidence.models import AttributionRule, Commit, CommitAttribution, Repository
-from evidence.services.activity_people import PeopleDirectory
+from evidence.services.activity.authors import PeopleDirectory
 
 BATCH_SIZE = 1000
 UPDATED_FIELDS = [

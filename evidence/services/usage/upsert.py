@@ -1,6 +1,6 @@
 """The SQL under a usage import: multi-row upserts that add to sums, raw-record look-ups, and a background writer.
 
-PostgreSQL's faster paths for rows that cannot conflict are in evidence.services.usage_copy.
+PostgreSQL's faster paths for rows that cannot conflict are in evidence.services.usage.postgres_copy.
 
 The importer's Python work (parsing, checking, deriving facts) and the database's work (index upkeep, constraint
 checks) can run at the same time: `BackgroundWriter` runs a chunk's upserts in a thread on the import's own

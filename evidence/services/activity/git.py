@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from evidence.git.log import CommitRecord, commits_read, git, repository_inspect
 from evidence.models import Commit, Repository
-from evidence.services.activity_commits import commits_store
+from evidence.services.activity.commits import commits_store
 
 
 @dataclass

@@ -4,7 +4,7 @@ Per chunk, the natural keys are looked up among the raw records already stored; 
 new ones add their facts, and revised ones add the difference between their new and their stored payload's
 facts. Facts are therefore sums that any order of imports, re-imports, revisions and overlapping files leaves
 the same. The SQL (COPY and INSERT … SELECT … ON CONFLICT on PostgreSQL, multi-row INSERT … ON CONFLICT on
-SQLite) is in evidence.services.usage_upsert; a chunk's raw records and facts are written by its background
+SQLite) is in evidence.services.usage.upsert; a chunk's raw records and facts are written by its background
 writer while the next chunk is parsed.
 """
 
@@ -36,9 +36,9 @@ from evidence.importers.base import (
 )
 from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageSession
 from evidence.services.identities import ActorBook, aliases_apply
-from evidence.services.usage_copy import PlannerStatistics, facts_write, rows_insert, source_import_lock
-from evidence.services.usage_stand_ins import StandIns
-from evidence.services.usage_upsert import BackgroundWriter, stored_payloads, stored_shas, upsert
+from evidence.services.usage.metric_fallback import StandIns
+from evidence.services.usage.postgres_copy import PlannerStatistics, facts_write, rows_insert, source_import_lock
+from evidence.services.usage.upsert import BackgroundWriter, stored_payloads, stored_shas, upsert
 
 BULK_ROWS = 1000
 

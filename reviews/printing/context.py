@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from reviews.charts import Day, PairedShare, paired_share_chart, tool_days_chart, weekly_activity_chart
+from reviews.printing.charts import Day, PairedShare, paired_share_chart, tool_days_chart, weekly_activity_chart
 
 SHORT, LONG, ESSAY = 200, 1200, 6000
 HIGHLIGHTS_SHOWN = 6

@@ -8,7 +8,7 @@ from pathlib import Path
 from evidence.attribution import attribution_match, human_coauthors, is_agent, rules_load, tool_reports_load
 from evidence.git.log import CommitRecord, repository_inspect
 from evidence.git.share import AiShare, ai_share_measure
-from evidence.services.activity_commits import signals_of
+from evidence.services.activity.commits import signals_of
 from reviews.errors import ApplicationError
 
 

@@ -26,7 +26,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from reviews.errors import ApplicationError
 
-PRINT_CSS_PATH = Path(settings.BASE_DIR) / "templates" / "reviews" / "packet_print.css"
+PRINT_CSS_PATH = Path(settings.BASE_DIR) / "templates" / "reviews" / "print" / "packet_print.css"
 PDF_VARIANT = "pdf/a-3b"
 FACTS_ATTACHMENT_NAME = "facts.json"
 _OK, _ERROR = b"K", b"E"

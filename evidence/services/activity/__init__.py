@@ -1,0 +1,1 @@
+"""Repository activity: local git and GitHub imports, commit storage, durability, AI share."""

@@ -1,0 +1,1 @@
+"""Usage import: read provider files, write canonical facts in chunks, report progress."""

@@ -1,0 +1,1 @@
+"""What turns typed facts into paper: the packet context, SVG charts and the locked PDF renderer."""

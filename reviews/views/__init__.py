@@ -1,0 +1,1 @@
+"""Pages, one module per job: home, packets, auth (self_review, team, cycles, audit, roi as they come)."""
