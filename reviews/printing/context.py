@@ -385,7 +385,7 @@ def _outcome_provenance(outcome: OutcomeDict) -> str:
         measured_at = provenance["survival_measured_at"]
         parts.append(
             f"survival measured on {number(provenance['commits_with_survival_measured'])} commits"
-            + (f", last on {clip(measured_at, 10)}" if measured_at else "")
+            + (f", last on {clip(measured_at[:10], 10)}" if measured_at else "")
         )
         moves = provenance.get("commits_with_moves_measured")
         if moves is not None:
