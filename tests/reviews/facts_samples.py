@@ -7,7 +7,9 @@ who never used AI, and one whose every string is hostile. All are seeded, so the
 from __future__ import annotations
 
 import random
+import types
 from datetime import date, timedelta
+from typing import NotRequired, Union, cast, get_args, get_origin, get_type_hints, is_typeddict
 
 from evidence.facts.caveats import NO_RANKING_CAVEAT
 from evidence.facts.schema import (
@@ -426,3 +428,26 @@ def hostile_facts() -> EvidenceFactsDict:
     facts["flags"][0]["summary"] = HOSTILE_STRINGS[4]
     facts["caveats"].append({"applies_to": "general", "text": HOSTILE_STRINGS[5]})
     return facts
+
+
+def required_keys_only(facts: EvidenceFactsDict) -> EvidenceFactsDict:
+    """The facts without any key the schema does not require: what facts stored before those keys were added
+    within version 1 look like."""
+    return cast(EvidenceFactsDict, _required_only(facts, EvidenceFactsDict))
+
+
+def _required_only(value: object, hint: object) -> object:
+    if get_origin(hint) in (Union, types.UnionType):
+        shapes = [member for member in get_args(hint) if is_typeddict(member)]
+        fitting = [shape for shape in shapes if isinstance(value, dict) and set(value) <= set(get_type_hints(shape))]
+        return _required_only(value, fitting[0]) if fitting else value
+    if is_typeddict(hint) and isinstance(value, dict):
+        hints = get_type_hints(hint, include_extras=True)
+        return {
+            key: _required_only(item, hints[key])
+            for key, item in value.items()
+            if get_origin(hints[key]) is not NotRequired
+        }
+    if get_origin(hint) is list and isinstance(value, list):
+        return [_required_only(item, get_args(hint)[0]) for item in value]
+    return value
