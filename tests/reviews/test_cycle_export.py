@@ -126,7 +126,8 @@ def test_groups_under_five_people_are_suppressed_with_their_complement() -> None
     def people(team: str, count: int) -> list[EvidenceFactsDict]:
         return [typical_facts(seed=index, team=team) for index in range(count)]
 
-    org, teams = org_figures(facts_list=people("Payments", 5) + people("Mobile", 3) + people("Data", 6))
+    figures = org_figures(facts_list=people("Payments", 5) + people("Mobile", 3) + people("Data", 6))
+    org, teams = figures.org, figures.teams
     by_name = {team.name: team for team in teams}
     assert [team.name for team in teams] == ["Data", "Mobile", "Payments"]
     assert by_name["Mobile"].suppressed
@@ -137,8 +138,8 @@ def test_groups_under_five_people_are_suppressed_with_their_complement() -> None
     assert by_name["Data"].adoption == "100% (6 of 6)"
     assert (org.people, org.suppressed) == (14, False)
 
-    small_org, _ = org_figures(facts_list=people("Payments", 4))
-    assert small_org.suppressed
+    assert (figures.teams_suppressed, figures.people_suppressed) == (2, 8)
+    assert org_figures(facts_list=people("Payments", 4)).org.suppressed
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\0x"])
