@@ -122,6 +122,22 @@ def test_reconciler_finishes_an_export_whose_finalize_was_lost(
     assert (tmp_path / "export" / "summary.csv").exists()
 
 
+def test_the_csv_pdf_column_names_the_real_file_for_every_email(engine_facts: None, tmp_path: Path) -> None:
+    emails = ("+1@example.com", "=1+1@example.com", "_1+1@example.com", "-x@example.com", "ada@example.com")
+    for email in emails:
+        make_person(name=email, email=email, team="Payments")
+    export = cycle_export_start(cycle=make_cycle(name="2026-H2"), out_dir=tmp_path / "export")
+
+    with (tmp_path / "export" / "summary.csv").open(newline="") as handle:
+        named = [row["pdf"] for row in csv.DictReader(handle)]
+    with zipfile.ZipFile(next((tmp_path / "export").glob("*.zip"))) as archive:
+        in_zip = set(archive.namelist())
+
+    assert CycleExport.objects.get(pk=export.pk).status == "done"
+    assert len(set(named)) == len(emails)
+    assert set(named) <= in_zip
+
+
 def test_groups_under_five_people_are_suppressed_with_their_complement() -> None:
     def people(team: str, count: int) -> list[EvidenceFactsDict]:
         return [typical_facts(seed=index, team=team) for index in range(count)]
