@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 
 from reviews.errors import ApplicationError
 from reviews.models import Annotation, Person, ReviewCycle
+from reviews.services.cycles import cycle_change_check
 
 MAX_TEXT_CHARS = {
     Annotation.Kind.HIGHLIGHT: 1200,
@@ -29,7 +30,9 @@ def annotation_set(
     highlighted: bool = False,
     author: User | None = None,
 ) -> Annotation:
-    """Create or replace the employee's annotation on one packet item."""
+    """Create or replace the employee's annotation on one packet item. Raises ApplicationError for text over
+    the limit, an item not named, or a closed cycle (read-only)."""
+    cycle_change_check(cycle=cycle, change="corrections or notes")
     text = text.strip()
     limit = MAX_TEXT_CHARS[kind]
     if len(text) > limit:

@@ -29,6 +29,7 @@ from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
 from reviews.printing.context import packet_context_build
 from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
 from reviews.selectors import annotations_snapshot, cycle_population
+from reviews.services.cycles import cycle_run_check
 
 logger = logging.getLogger("tokenproof.packets")
 ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
@@ -37,11 +38,14 @@ ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
 def evidence_run_start(*, cycle: ReviewCycle, requested_by: User | None = None) -> EvidenceRun:
     """Create the run, one pending packet per person and the facts build it waits for, then fan out after commit.
 
+    Raises ApplicationError for a draft or closed cycle, one that has not started yet, or one with nobody in it.
+
     Everyone's facts are built (or refreshed) and the team bands settled before any packet renders, so packets
     show bands that agree across the team even when nobody ran `evidence --cycle` first.
     """
     from reviews.tasks import run_fan_out_rollback_unsafe
 
+    cycle_run_check(cycle=cycle)
     with transaction.atomic():
         people = list(cycle_population(cycle=cycle))
         if not people:
