@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from reviews.errors import ApplicationError
@@ -15,6 +17,19 @@ from reviews.selectors import packet_context_get, person_for_user, viewer_get
 from reviews.services.audit import audit_record
 from reviews.services.release import packet_release
 from reviews.views.requests import client_ip
+
+
+def print_css_for_style_element() -> SafeString:
+    """The print stylesheet as the text of the preview's <style> element, exactly as the PDF reads it.
+
+    Not autoescaped: inside <style> the browser reads `&quot;` and `&gt;` literally and drops the rules holding them.
+    It is our own file and no user text is added to it; since only "</" could end the element early (HTML's
+    raw-text rule), a stylesheet containing it raises ImproperlyConfigured instead of being served.
+    """
+    css = PRINT_CSS_PATH.read_text()
+    if "</" in css:
+        raise ImproperlyConfigured(f"{PRINT_CSS_PATH.name} contains '</', which would end the preview's <style>")
+    return mark_safe(css)  # noqa: S308 - a file of ours with nothing added, checked above for "</"
 
 
 def _visible_packet_or_404(request: HttpRequest, packet_id: int) -> Packet:
@@ -39,7 +54,7 @@ def packet_preview(request: HttpRequest, packet_id: int) -> HttpResponse:
         {
             "packet": context,
             "packet_row": packet,
-            "print_css": PRINT_CSS_PATH.read_text(),
+            "print_css": print_css_for_style_element(),
             "is_owner": viewer is not None and viewer.pk == packet.person_id,
         },
     )
