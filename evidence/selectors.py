@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from evidence.facts.activity import Activity, Window, activity_load
 from evidence.facts.caveats import NO_RANKING_CAVEAT, caveats_section
 from evidence.facts.confidence import (
@@ -22,7 +24,8 @@ from evidence.facts.involvement import Involvement, involvement_find
 from evidence.facts.outcomes import outcome_groups, reviews_of_ai_prs
 from evidence.facts.patterns import patterns_section
 from evidence.facts.usage import coding_cost_usd, cost_band, cost_per_merged_ai_pr, team_figures, usage_section
-from evidence.models import EvidenceFacts, FactsBuild
+from evidence.importers import IMPORTERS
+from evidence.models import AttributionRule, EvidenceFacts, FactsBuild, ImportBatch, Repository
 from reviews.models import Person, ReviewCycle
 
 EVIDENCE_SCHEMA = "tokenproof.evidence/1"
@@ -31,12 +34,17 @@ __all__ = [
     "EVIDENCE_SCHEMA",
     "NO_RANKING_CAVEAT",
     "PersonEvidence",
+    "attribution_rule_list",
     "empty_outcome",
     "evidence_facts_get",
     "evidence_facts_stored_get",
     "facts_build_get",
+    "github_repository_get",
+    "import_batch_get",
     "person_evidence_get",
     "previous_cycle_get",
+    "repository_list",
+    "usage_source_names",
 ]
 
 
@@ -174,3 +182,27 @@ def empty_outcome() -> dict[str, Any]:
         "refactor_lines_deleted": 0,
         "refactor_lines_moved": 0,
     }
+
+
+def repository_list() -> QuerySet[Repository]:
+    """Every repository, GitHub and local git, by full name."""
+    return Repository.objects.order_by("full_name")
+
+
+def github_repository_get(*, repository_id: int) -> Repository | None:
+    """A repository synced from GitHub, or None (also for a local git repository of that id)."""
+    return Repository.objects.filter(pk=repository_id, host=Repository.Host.GITHUB).first()
+
+
+def attribution_rule_list() -> QuerySet[AttributionRule]:
+    """The attribution ladder's rules, in the order they were added."""
+    return AttributionRule.objects.order_by("pk")
+
+
+def import_batch_get(*, batch_id: int) -> ImportBatch | None:
+    return ImportBatch.objects.filter(pk=batch_id).first()
+
+
+def usage_source_names() -> list[str]:
+    """The sources a usage import accepts (`import_usage --source`, the API's `source`), sorted."""
+    return sorted(IMPORTERS)
