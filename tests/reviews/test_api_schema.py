@@ -10,9 +10,7 @@ from django.core.management import call_command
 
 def test_schema_generates_without_warnings_or_errors(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
-    call_command(
-        "spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(schema)
-    )
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(schema))
 
     paths = json.loads(schema.read_text())["paths"]
     assert "/api/packets/{packet_id}/" in paths

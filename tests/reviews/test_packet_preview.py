@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 import tinycss2
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
 
 from reviews.models import Packet, Person
 from reviews.printing.pdf import PRINT_CSS_PATH
 from reviews.services.packets import evidence_run_start
 from reviews.views import packets
-from tests.factories import make_cycle, make_person
+from tests.factories import make_cycle, make_person, signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,10 +48,7 @@ def css_rules(text: str) -> list[str]:
 
 def preview_of(person: Person) -> str:
     evidence_run_start(cycle=make_cycle(name="C1", start=date(2026, 1, 1), end=date(2026, 6, 30)))
-    client = Client()
-    assert person.user is not None
-    client.force_login(person.user)
-    response = client.get(f"/packets/{Packet.objects.get(person=person).pk}/")
+    response = signed_in_client(person).get(f"/packets/{Packet.objects.get(person=person).pk}/")
     assert response.status_code == 200
     return response.content.decode()
 
