@@ -149,7 +149,7 @@ class IsHROrAdmin(BasePermission):
 
 
 class IsHROrAdminToWrite(IsHROrAdmin):
-    """Anyone signed in reads (GET, HEAD, OPTIONS); only HR and admins write. Name it after IsAuthenticated."""
+    """Anyone signed in reads (GET, HEAD, OPTIONS); only HR and admins write. List it after IsAuthenticated."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return request.method in SAFE_METHODS or super().has_permission(request, view)
