@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import Packet
 from reviews.permissions import PacketAction, packet_access, packets_visible_get, request_viewer
 
@@ -44,10 +45,15 @@ class PacketListApi(APIView):
 
 class PacketDetailApi(APIView):
     class OutputSerializer(PacketListApi.OutputSerializer):
-        """The version's facts JSON (docs/evidence-schema.json) beside what the list shows."""
+        """A finished packet with the facts it was printed from, documented from their types (EvidenceFactsDict)."""
+
+        facts = serializers.SerializerMethodField()
 
         class Meta(PacketListApi.OutputSerializer.Meta):
             fields = (*PacketListApi.OutputSerializer.Meta.fields, "facts")
+
+        def get_facts(self, packet: Packet) -> EvidenceFactsDict:
+            return stored_facts(packet.facts)
 
     @extend_schema(responses={200: OutputSerializer})
     def get(self, request: Request, packet_id: int) -> Response:
