@@ -1,26 +1,36 @@
 """aggregates_suppress: which groups of an aggregate table to hide so that no small group can be singled out.
 
 Every aggregate tokenproof publishes (the org report, the status board, calibration groups) is a set of groups of
-people with a figure per group. A group under MIN_GROUP_SIZE people is hidden (primary suppression). Hiding it is
+people with figures per group. A group under MIN_GROUP_SIZE people is hidden (primary suppression). Hiding it is
 not enough when a larger group that contains it is shown: the larger group minus the groups shown inside it is
 the hidden group, by subtraction. So more groups are hidden (complementary suppression, as statistical offices do
 it: Hundepool et al., "Statistical Disclosure Control", Wiley 2012, chapter 4) until whatever can be derived by
 subtraction covers MIN_GROUP_SIZE people or more.
 
-Groups must nest or be disjoint (an org chart: organisation, departments, teams). Then every figure that can be
-derived from the shown groups is a sum over *residuals*: a shown group minus the shown groups nearest below it
-(they are disjoint). When every residual is empty or has MIN_GROUP_SIZE people or more, no smaller set of people,
-and no hidden group, can be derived from what is shown, across rows and totals.
+The groups form a hierarchy (an org chart: the organisation, departments, teams): each names the group it lies
+in, and groups inside the same group share nobody. Then every figure that can be derived from the shown groups is
+a sum over *residuals*: a shown group minus the shown groups nearest inside it (they are disjoint). When every
+residual is empty or has MIN_GROUP_SIZE people or more, no smaller set of people, and no hidden group, can be
+derived from what is shown, across rows and totals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reviews.errors import ApplicationError
 
 MIN_GROUP_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of an aggregate: its name, how many people it covers, and the group it lies in (None for a total)."""
+
+    name: str
+    people: int
+    parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,52 +45,86 @@ class Suppression:
         return name not in self.hidden
 
 
-def aggregates_suppress(*, groups: Mapping[str, Collection[Hashable]], minimum: int = MIN_GROUP_SIZE) -> Suppression:
-    """Decide which groups to hide. `groups` maps a group's name to its members (any hashable person key).
+def aggregates_suppress(*, groups: Iterable[Group], minimum: int = MIN_GROUP_SIZE) -> Suppression:
+    """Decide which groups to hide. Takes counts, not people: a GROUP BY gives them.
 
-    Groups under `minimum` people are hidden; then, from the largest group down, the smallest groups shown just
-    below a shown group are hidden until that group's residual (it minus the shown groups just below it) is empty
-    or has `minimum` people or more. A shown group is never hidden to protect another, so the total stays shown
-    whenever it is large enough. Raises ApplicationError naming two groups that share people without one
-    containing the other: differences of overlapping groups single people out, and no table may publish both.
+    Groups under `minimum` people are hidden. Then, from the outermost group in, while a shown group's residual
+    (its people minus those of the shown groups nearest inside it) is neither empty nor `minimum` people or
+    more, the smallest of those inner groups is hidden too (by name among equals). The group being protected
+    stays shown, so the total stays shown whenever it is large enough. Time grows with the number of groups.
+
+    Raises ApplicationError when two groups share a name, a group names a parent that is not among the groups,
+    parents form a loop, or the groups inside a group hold more people than it does.
     """
-    members = {name: frozenset(people) for name, people in groups.items()}
-    size = {name: len(people) for name, people in members.items()}
-    # Largest first, so a group comes after every group that contains it (an equal group by name).
-    order = sorted(members, key=lambda name: (-size[name], name))
-    children: dict[str | None, list[str]] = {}
-    innermost: dict[Hashable, str] = {}
-    for name in order:
-        containing = {innermost.get(person) for person in members[name]}
-        if len(containing) > 1:
-            straddled = next(
-                group for group in sorted(g for g in containing if g is not None) if not members[name] <= members[group]
-            )
+    by_name: dict[str, Group] = {}
+    for group in groups:
+        if group.name in by_name:
             raise ApplicationError(
-                f"Groups {straddled!r} and {name!r} share people without one containing the other; "
-                "an aggregate can publish only groups that nest or do not overlap."
+                f"Two groups are named {group.name!r}: every row of an aggregate needs its own name."
             )
-        children.setdefault(containing.pop() if containing else None, []).append(name)
-        innermost.update(dict.fromkeys(members[name], name))
+        by_name[group.name] = group
+    children: dict[str, list[str]] = {name: [] for name in by_name}
+    for group in by_name.values():
+        if group.parent is not None:
+            if group.parent not in by_name:
+                raise ApplicationError(f"Group {group.name!r} lies in {group.parent!r}, which is not among the groups.")
+            children[group.parent].append(group.name)
+    for name, inner in children.items():
+        inside = sum(by_name[child].people for child in inner)
+        if inside > by_name[name].people:
+            raise ApplicationError(
+                f"Group {name!r} has {by_name[name].people} people, but the groups inside it have {inside}."
+            )
+    outermost_first = _outermost_first(by_name=by_name, children=children)
 
-    too_small = frozenset(name for name in members if size[name] < minimum)
+    too_small = frozenset(name for name, group in by_name.items() if group.people < minimum)
     hidden = set(too_small)
 
-    def shown_below(name: str) -> list[str]:
-        """The shown groups nearest below `name`: its children, or theirs where a child is hidden."""
+    def people_in(names: list[str]) -> int:
+        return sum(by_name[name].people for name in names)
+
+    def shown_inside(name: str) -> list[str]:
+        """The shown groups nearest inside `name`: its children, or theirs where a child is hidden."""
         found: list[str] = []
-        for child in children.get(name, []):
-            found.extend([child] if child not in hidden else shown_below(child))
+        for child in children[name]:
+            found.extend([child] if child not in hidden else shown_inside(child))
         return found
 
-    for name in order:
+    for name in outermost_first:
         if name in hidden:
             continue
         while True:
-            below = shown_below(name)
-            residual = size[name] - sum(size[group] for group in below)
+            inner = shown_inside(name)
+            residual = by_name[name].people - people_in(inner)
             if residual == 0 or residual >= minimum:
                 break
-            hidden.add(min(below, key=lambda group: (size[group], group)))
-    people_hidden = len(frozenset().union(*(members[name] for name in hidden)))
+            hidden.add(min(inner, key=lambda group: (by_name[group].people, group)))
+    for name in outermost_first:
+        # A group hidden on the way that is exactly the shown groups inside it hides nothing (its figures are
+        # their sums) and protects nobody (it added no one to any residual): it is shown again.
+        if name in hidden and name not in too_small and by_name[name].people == people_in(shown_inside(name)):
+            hidden.discard(name)
+    # People in a hidden group are counted once: at the outermost hidden group that holds them.
+    people_hidden = sum(
+        by_name[name].people for name in hidden if not _has_hidden_ancestor(name, by_name=by_name, hidden=hidden)
+    )
     return Suppression(hidden=frozenset(hidden), too_small=too_small, people_hidden=people_hidden)
+
+
+def _outermost_first(*, by_name: dict[str, Group], children: dict[str, list[str]]) -> list[str]:
+    order = [name for name, group in by_name.items() if group.parent is None]
+    for name in order:  # grows while it is walked: breadth first from the totals
+        order.extend(children[name])
+    if len(order) != len(by_name):
+        looped = sorted(set(by_name) - set(order))
+        raise ApplicationError(f"Groups {', '.join(map(repr, looped))} lie inside each other in a loop.")
+    return order
+
+
+def _has_hidden_ancestor(name: str, *, by_name: dict[str, Group], hidden: set[str]) -> bool:
+    parent = by_name[name].parent
+    while parent is not None:
+        if parent in hidden:
+            return True
+        parent = by_name[parent].parent
+    return False

@@ -18,7 +18,7 @@ from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import Packet, ReviewCycle
 from reviews.printing.context import number, share
 from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
-from reviews.services.suppression import MIN_GROUP_SIZE, aggregates_suppress
+from reviews.services.suppression import MIN_GROUP_SIZE, Group, aggregates_suppress
 
 ORG_KEY = ""
 NO_TEAM = "(no team)"
@@ -94,13 +94,18 @@ class OrgFigures:
 def org_figures(*, facts_list: Sequence[EvidenceFactsDict]) -> OrgFigures:
     """Team and org rows with complementary suppression (reviews.services.suppression): no hidden team's figures
     can be worked out from the org row and the teams shown, nor from any other cells."""
-    by_team: dict[str, list[int]] = {}
-    for index, facts in enumerate(facts_list):
-        by_team.setdefault(facts["person"]["team"].strip() or NO_TEAM, []).append(index)
-    # People are their places in facts_list; teams are keyed by name, the org by "" (a blank team is NO_TEAM).
-    suppression = aggregates_suppress(groups={ORG_KEY: range(len(facts_list)), **by_team})
+    by_team: dict[str, list[EvidenceFactsDict]] = {}
+    for facts in facts_list:
+        by_team.setdefault(facts["person"]["team"].strip() or NO_TEAM, []).append(facts)
+    # The org is keyed "", which no team is (a blank team is NO_TEAM).
+    suppression = aggregates_suppress(
+        groups=[
+            Group(name=ORG_KEY, people=len(facts_list)),
+            *(Group(name=team, people=len(people), parent=ORG_KEY) for team, people in by_team.items()),
+        ]
+    )
     teams = [
-        group_figures(name=team, facts_list=[facts_list[i] for i in people], suppressed=not suppression.shown(team))
+        group_figures(name=team, facts_list=people, suppressed=not suppression.shown(team))
         for team, people in sorted(by_team.items())
     ]
     return OrgFigures(
