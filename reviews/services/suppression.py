@@ -51,7 +51,8 @@ def aggregates_suppress(*, groups: Iterable[Group], minimum: int = MIN_GROUP_SIZ
     Groups under `minimum` people are hidden. Then, from the outermost group in, while a shown group's residual
     (its people minus those of the shown groups nearest inside it) is neither empty nor `minimum` people or
     more, the smallest of those inner groups is hidden too (by name among equals). The group being protected
-    stays shown, so the total stays shown whenever it is large enough. Time grows with the number of groups.
+    stays shown, so the total stays shown whenever it is large enough. Last, a group hidden on the way that turned
+    out to be exactly the shown groups inside it is shown again. Time grows with the number of groups.
 
     Raises ApplicationError when two groups share a name, a group names a parent that is not among the groups,
     parents form a loop, or the groups inside a group hold more people than it does.

@@ -87,7 +87,8 @@ def test_export_command_writes_every_file_and_shows_progress(engine_facts: None,
 
     report = "\n".join(page.extract_text() for page in PdfReader(folder / "org-report.pdf").pages)
     assert "Payments" in report
-    assert "suppressed (small group)" in report
+    # Mobile (3 people) is suppressed, and Payments with it: the org minus Payments would be Mobile.
+    assert "2 teams (10 people) are suppressed." in " ".join(report.split())
     assert "No one is ranked by token volume or cost" in report
     assert AuditEvent.objects.filter(action="cycle.export", object_id=str(export.pk)).count() == 1
 
