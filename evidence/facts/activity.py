@@ -102,6 +102,7 @@ def activity_load(*, person: Person, window: Window) -> Activity:
     commits_in_window = Commit.objects.filter(
         person=person,
         is_present=True,
+        on_default_branch=True,
         committed_at__gte=window.start_at,
         committed_at__lt=window.end_before,
     )

@@ -174,7 +174,8 @@ class RepoSync:
             self.phase_done("commits", top_sha=new_top)
 
     def commit_store(self, sha: str) -> None:
-        if Commit.objects.filter(repository=self.repository, sha=sha).exists():
+        """A commit of the default branch's listing: an outcome, even if a PR's branch listing stored it first."""
+        if Commit.objects.filter(repository=self.repository, sha=sha).update(on_default_branch=True):
             return
         detail = self.gh_repo.get_commit(sha)
         record = self.commit_record(detail.raw_data)
@@ -325,9 +326,14 @@ class RepoSync:
         missing = [
             c for c in branch_commits if not Commit.objects.filter(repository=self.repository, sha=c.sha).exists()
         ]
-        if missing:  # branch commits of a squash merge: stored from the list's shape (it carries no line counts)
+        if missing:
+            # Branch commits of a squash or rebase merge, or of an open PR: the default branch's listing, read
+            # first, does not hold them, so they are work in progress, not outcomes. Stored from the list's shape
+            # (it carries no line counts).
             logins = {c.sha: (c.author.login if c.author else "") for c in missing}
             records = [self.commit_record(c.raw_data) for c in missing]
+            for record in records:
+                record.on_default_branch = False
             commits_store(repository=self.repository, records=records, logins=logins, people=self.people)
         shas = [c.sha for c in branch_commits] + ([merge_sha] if merge_sha else [])
         commits = list(Commit.objects.filter(repository=self.repository, sha__in=shas))

@@ -31,6 +31,7 @@ UPDATED_FIELDS = [
     "touches_tests",
     "person",
     "is_present",
+    "on_default_branch",
 ]
 
 
@@ -125,6 +126,7 @@ def batch_store(
                 or reported_person
                 or known_person,
                 is_present=True,
+                on_default_branch=record.on_default_branch,
                 lines_moved=record.lines_moved,
             )
         )

@@ -13,13 +13,19 @@ from reviews.errors import ApplicationError
 
 
 def commits_classify(records: list[CommitRecord]) -> dict[str, tuple[str, bool]]:
-    """Each commit's credited human (an agent's work goes to the human co-author or committer) and AI verdict."""
+    """Each commit's credited human (an agent's work goes to the human co-author or committer) and AI verdict.
+
+    Names are the `.mailmap`'d ones (evidence.git.log), so one person's old identities are one author.
+    """
     rules = rules_load()
     reports = tool_reports_load(shas=[record.sha for record in records])
     verdicts: dict[str, tuple[str, bool]] = {}
     for record in records:
         signals = signals_of(record)
         signals.tool_reports = reports.get(record.sha, [])
+        # A tool as committer only made the commit; the author (or a trailer) says who wrote the lines. The ladder
+        # reads the commit without its committer, so a committer-only tool identity never makes lines AI-written.
+        signals.committer_name = signals.committer_email = ""
         ai = bool(attribution_match(signals=signals, rules=rules))
         author = record.author_name
         if is_agent(name=record.author_name, email=record.author_email, rules=rules):
