@@ -255,9 +255,8 @@ def commits_read_around_missing(
     order: list[str] = []
     unreadable: dict[str, list[str]] = {}
     readable: dict[str, list[str]] = {}
-    for entry in git(
-        path, "log", "--reverse", "--no-renames", "--raw", "--no-abbrev", f"--format={RECORD}%H", *revisions
-    ).splitlines():
+    raw_log = git(path, "log", "--reverse", "--no-renames", "--raw", "--no-abbrev", f"--format={RECORD}%H", *revisions)
+    for entry in raw_log.split("\n"):  # not splitlines(): it also splits at RECORD
         if entry.startswith(RECORD):
             order.append(entry[1:])
         elif entry.startswith(":") and order:

@@ -9,18 +9,20 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from evidence.models import Commit, CommitAttribution, ToolReportedCommit
+from evidence.selectors import evidence_facts_get
 from evidence.services.activity.durability import durability_measure
 from evidence.services.activity.git import git_import
 from reviews.demo.repo_builder import RepoBuilder
 from reviews.errors import ApplicationError
 from reviews.models import Identity
 from tests.evidence.test_attribution import GIT_AI_NOTE
-from tests.factories import make_person
+from tests.factories import make_cycle, make_person
 
 pytestmark = pytest.mark.django_db
 
 ADA = "Ada Abara <ada@example.com>"
 BEN = "Ben Bauer <ben@example.com>"
+CLAUDE = "Co-Authored-By: Claude <noreply@anthropic.com>"
 START = datetime(2026, 7, 1, 9, tzinfo=UTC)
 
 
@@ -197,3 +199,156 @@ def test_git_ai_notes_and_tool_reported_shas_attribute_commits(tmp_path: Path) -
     tool_match = CommitAttribution.objects.get(commit__sha=reported)
     assert (tool_match.rule_name, tool_match.tool, tool_match.confidence) == ("tool-reported-sha", "cursor", 1.0)
     assert Commit.objects.get(sha=reported).person == ada, "the tool names the person when git does not"
+
+
+def nora_history(path: Path) -> RepoBuilder:
+    """Nora commits under two old identities that the repository's .mailmap maps to her work address."""
+    repo = RepoBuilder(path)
+    repo.write("README.md", ["# app"])
+    repo.commit("Start", author=BEN, when=START)
+    repo.git("tag", "v0")
+    repo.write("src/a.py", [f"a = {n}" for n in range(4)])
+    repo.commit("Laptop work", author="nq <nq@laptop.local>", when=START + timedelta(days=1))
+    repo.write("src/b.py", [f"b = {n}" for n in range(3)])
+    repo.commit(
+        "Old address", author="Nora Q <nora.q@old.example.com>", when=START + timedelta(days=2), trailers=[CLAUDE]
+    )
+    repo.write(
+        ".mailmap",
+        [
+            "Nora Quinn <nora@example.com> nq <nq@laptop.local>",
+            "Nora Quinn <nora@example.com> <nora.q@old.example.com>",
+        ],
+    )
+    repo.commit("Map my identities", author="Nora Quinn <nora@example.com>", when=START + timedelta(days=3))
+    repo.git("tag", "v1")
+    return repo
+
+
+def test_mailmap_credits_every_old_identity_to_the_mapped_person(tmp_path: Path) -> None:
+    nora = make_person(email="nora@example.com")
+    nora_history(tmp_path / "app")
+
+    git_import(path=tmp_path / "app")
+
+    noras = Commit.objects.exclude(author_email="ben@example.com")
+    assert noras.count() == 3
+    assert set(noras.values_list("author_name", "author_email", "person")) == {
+        ("Nora Quinn", "nora@example.com", nora.pk)
+    }
+
+
+def squash_history(path: Path) -> tuple[RepoBuilder, str]:
+    """Ada's branch `feature` (two commits of 30 lines), squash-merged onto main; the branch is not deleted."""
+    repo = RepoBuilder(path)
+    repo.write("README.md", ["# app"])
+    repo.commit("Start", author=BEN, when=START)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("src/first.py", [f"first_{n} = {n}" for n in range(30)])
+    repo.commit("First half", author=ADA, when=START + timedelta(days=1))
+    repo.write("src/second.py", [f"second_{n} = {n}" for n in range(30)])
+    repo.commit("Second half", author=ADA, when=START + timedelta(days=2))
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--squash", "feature")
+    squash = repo.commit("Feature (#1)", author=ADA, when=START + timedelta(days=3))
+    return repo, squash
+
+
+def test_a_branch_left_behind_after_a_squash_merge_never_doubles_lines(tmp_path: Path) -> None:
+    ada = make_person(email="ada@example.com")
+    cycle = make_cycle(start=START.date(), end=(START + timedelta(days=30)).date())
+    _, squash = squash_history(tmp_path / "app")
+
+    imported = git_import(path=tmp_path / "app")
+
+    assert imported.commits == 4, "the branch's commits are kept, as work in progress"
+    assert set(Commit.objects.filter(on_default_branch=True).values_list("subject", flat=True)) == {
+        "Start",
+        "Feature (#1)",
+    }
+    outcomes = evidence_facts_get(person=ada, cycle=cycle)["outcomes"]
+    assert outcomes["ai_assisted"]["lines_added"] + outcomes["other"]["lines_added"] == 60
+    assert outcomes["ai_assisted"]["commits"] + outcomes["other"]["commits"] == 1
+    assert Commit.objects.get(sha=squash).additions == 60
+
+
+def test_a_branch_merged_later_becomes_an_outcome(tmp_path: Path) -> None:
+    repo, _ = squash_history(tmp_path / "app")
+    git_import(path=tmp_path / "app")
+    repo.git("checkout", "-q", "feature")
+    repo.write("src/third.py", ["third = 3"])
+    repo.commit("Third", author=ADA, when=START + timedelta(days=4))
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
+
+    git_import(path=tmp_path / "app")
+
+    assert not Commit.objects.filter(on_default_branch=False).exists()
+
+
+def clone_missing_a_blob(tmp_path: Path) -> tuple[RepoBuilder, Path, str]:
+    """A source whose large data file is added, then deleted in v1..v2; a `--no-local` clone lacks its blob."""
+    repo = RepoBuilder(tmp_path / "source")
+    repo.write("src/app.py", [f"app_{n} = {n}" for n in range(5)])
+    repo.commit("Start", author=BEN, when=START)
+    repo.write("data/big.csv", [f"{n},{n * n},{n % 7}" for n in range(5000)])
+    repo.commit("Add data", author=BEN, when=START + timedelta(days=1))
+    repo.git("tag", "v1")
+    (repo.path / "data" / "big.csv").unlink()
+    repo.write("src/load.py", [f"load_{n} = {n}" for n in range(6)])
+    repo.commit("Load data elsewhere", author=ADA, when=START + timedelta(days=2), trailers=[CLAUDE])
+    repo.write("src/app.py", [f"app_{n} = {n}" for n in range(8)])
+    repo.commit("More app", author=BEN, when=START + timedelta(days=3))
+    repo.git("tag", "v2")
+    blob = repo.git("rev-parse", "v1:data/big.csv")
+    target = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-local", str(repo.path), str(target)], check=True)
+    objects = target / ".git" / "objects"
+    for pack in (objects / "pack").glob("*.pack"):
+        kept = tmp_path / pack.name
+        pack.rename(kept)
+        (objects / "pack" / pack.name).with_suffix(".idx").unlink()
+        subprocess.run(["git", "-C", str(target), "unpack-objects", "-q"], stdin=kept.open("rb"), check=True)
+    (objects / blob[:2] / blob[2:]).unlink()
+    return repo, target, blob
+
+
+def test_a_clone_missing_a_blob_imports_with_a_note(tmp_path: Path) -> None:
+    _, clone, _ = clone_missing_a_blob(tmp_path)
+
+    imported = git_import(path=clone)
+
+    assert imported.commits == 4
+    assert "2 commits imported without line counts" in imported.note
+    assert "data/big.csv" in imported.note
+    rows = {row.subject: row for row in Commit.objects.all()}
+    assert (rows["Load data elsewhere"].additions, rows["Load data elsewhere"].files_changed) == (6, 1)
+    assert rows["Load data elsewhere"].lines_moved is None, "its patch could not be read whole"
+    assert (rows["More app"].additions, rows["More app"].lines_moved) == (3, 0)
+    assert list(rows["Load data elsewhere"].attributions.values_list("tool", flat=True)) == ["claude-code"]
+
+
+def test_the_import_command_prints_the_note_about_missing_contents(tmp_path: Path) -> None:
+    _, clone, _ = clone_missing_a_blob(tmp_path)
+    out = StringIO()
+
+    call_command("import_git", str(clone), stdout=out)
+
+    assert "4 commits" in out.getvalue()
+    assert "contents are missing from the clone" in out.getvalue()
+
+
+def test_a_blobless_partial_clone_imports_without_fetching(tmp_path: Path) -> None:
+    repo, _, _ = clone_missing_a_blob(tmp_path)
+    repo.git("config", "uploadpack.allowFilter", "true")
+    target = tmp_path / "partial"
+    subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{repo.path}", str(target)], check=True)
+    missing = "git rev-list --objects --missing=print --all".split()
+    before = subprocess.run(missing, cwd=target, capture_output=True, check=True).stdout.count(b"?")
+
+    imported = git_import(path=target)
+
+    assert imported.commits == 4
+    assert "contents are missing from the clone" in imported.note
+    after = subprocess.run(missing, cwd=target, capture_output=True, check=True).stdout.count(b"?")
+    assert before == after > 0, "git fetched nothing"

@@ -54,7 +54,9 @@ def test_every_spelling_of_a_remote_is_one_identity(url: str) -> None:
 def test_a_github_repository_and_its_enterprise_namesake_differ() -> None:
     assert github_identity(base_url="https://api.github.com", full_name="Acme/App") == "github.com/acme/app"
     assert github_identity(base_url="", full_name="acme/app") == "github.com/acme/app"
-    assert github_identity(base_url="https://git.corp.example/api/v3", full_name="acme/app") == "git.corp.example/acme/app"
+    assert (
+        github_identity(base_url="https://git.corp.example/api/v3", full_name="acme/app") == "git.corp.example/acme/app"
+    )
 
 
 def test_two_unrelated_repositories_cloned_into_folders_of_one_name_stay_two(tmp_path: Path) -> None:

@@ -72,10 +72,10 @@ def git_import(*, path: Path, repository: Repository | None = None) -> GitImport
     notes = ["shallow clone: only the history present was imported; durability needs the full history"] * shape.shallow
     if unread:
         files = sorted({name for names in unread.values() for name in names})
+        shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
         notes.append(
-            f"{len(unread)} commits imported without the line counts and moved lines of {len(files)} files whose "
-            f"contents are missing from the clone (partial clone or missing objects): {', '.join(files[:5])}"
-            + (", …" if len(files) > 5 else "")
+            f"{len(unread)} commits imported without line counts or moved lines for files whose contents are "
+            f"missing from the clone (partial clone or missing objects): {shown}"
         )
     return GitImported(repository, stored.read, stored.attributed, vanished, note="\n".join(notes))
 
