@@ -15,6 +15,7 @@ from evidence.services.activity.git import git_import
 from reviews.demo.repo_builder import RepoBuilder
 from reviews.errors import ApplicationError
 from reviews.models import Identity
+from tests.evidence.git_histories import clone_missing_a_blob, moved_block_history, nora_history, squash_history
 from tests.evidence.test_attribution import GIT_AI_NOTE
 from tests.factories import make_cycle, make_person
 
@@ -201,30 +202,6 @@ def test_git_ai_notes_and_tool_reported_shas_attribute_commits(tmp_path: Path) -
     assert Commit.objects.get(sha=reported).person == ada, "the tool names the person when git does not"
 
 
-def nora_history(path: Path) -> RepoBuilder:
-    """Nora commits under two old identities that the repository's .mailmap maps to her work address."""
-    repo = RepoBuilder(path)
-    repo.write("README.md", ["# app"])
-    repo.commit("Start", author=BEN, when=START)
-    repo.git("tag", "v0")
-    repo.write("src/a.py", [f"a = {n}" for n in range(4)])
-    repo.commit("Laptop work", author="nq <nq@laptop.local>", when=START + timedelta(days=1))
-    repo.write("src/b.py", [f"b = {n}" for n in range(3)])
-    repo.commit(
-        "Old address", author="Nora Q <nora.q@old.example.com>", when=START + timedelta(days=2), trailers=[CLAUDE]
-    )
-    repo.write(
-        ".mailmap",
-        [
-            "Nora Quinn <nora@example.com> nq <nq@laptop.local>",
-            "Nora Quinn <nora@example.com> <nora.q@old.example.com>",
-        ],
-    )
-    repo.commit("Map my identities", author="Nora Quinn <nora@example.com>", when=START + timedelta(days=3))
-    repo.git("tag", "v1")
-    return repo
-
-
 def test_mailmap_credits_every_old_identity_to_the_mapped_person(tmp_path: Path) -> None:
     nora = make_person(email="nora@example.com")
     nora_history(tmp_path / "app")
@@ -236,22 +213,6 @@ def test_mailmap_credits_every_old_identity_to_the_mapped_person(tmp_path: Path)
     assert set(noras.values_list("author_name", "author_email", "person")) == {
         ("Nora Quinn", "nora@example.com", nora.pk)
     }
-
-
-def squash_history(path: Path) -> tuple[RepoBuilder, str]:
-    """Ada's branch `feature` (two commits of 30 lines), squash-merged onto main; the branch is not deleted."""
-    repo = RepoBuilder(path)
-    repo.write("README.md", ["# app"])
-    repo.commit("Start", author=BEN, when=START)
-    repo.git("checkout", "-q", "-b", "feature")
-    repo.write("src/first.py", [f"first_{n} = {n}" for n in range(30)])
-    repo.commit("First half", author=ADA, when=START + timedelta(days=1))
-    repo.write("src/second.py", [f"second_{n} = {n}" for n in range(30)])
-    repo.commit("Second half", author=ADA, when=START + timedelta(days=2))
-    repo.git("checkout", "-q", "main")
-    repo.git("merge", "-q", "--squash", "feature")
-    squash = repo.commit("Feature (#1)", author=ADA, when=START + timedelta(days=3))
-    return repo, squash
 
 
 def test_a_branch_left_behind_after_a_squash_merge_never_doubles_lines(tmp_path: Path) -> None:
@@ -286,45 +247,20 @@ def test_a_branch_merged_later_becomes_an_outcome(tmp_path: Path) -> None:
     assert not Commit.objects.filter(on_default_branch=False).exists()
 
 
-def clone_missing_a_blob(tmp_path: Path) -> tuple[RepoBuilder, Path, str]:
-    """A source whose large data file is added, then deleted in v1..v2; a `--no-local` clone lacks its blob."""
-    repo = RepoBuilder(tmp_path / "source")
-    repo.write("src/app.py", [f"app_{n} = {n}" for n in range(5)])
-    repo.commit("Start", author=BEN, when=START)
-    repo.write("data/big.csv", [f"{n},{n * n},{n % 7}" for n in range(5000)])
-    repo.commit("Add data", author=BEN, when=START + timedelta(days=1))
-    repo.git("tag", "v1")
-    (repo.path / "data" / "big.csv").unlink()
-    repo.write("src/load.py", [f"load_{n} = {n}" for n in range(6)])
-    repo.commit("Load data elsewhere", author=ADA, when=START + timedelta(days=2), trailers=[CLAUDE])
-    repo.write("src/app.py", [f"app_{n} = {n}" for n in range(8)])
-    repo.commit("More app", author=BEN, when=START + timedelta(days=3))
-    repo.git("tag", "v2")
-    blob = repo.git("rev-parse", "v1:data/big.csv")
-    target = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--no-local", str(repo.path), str(target)], check=True)
-    objects = target / ".git" / "objects"
-    for pack in (objects / "pack").glob("*.pack"):
-        kept = tmp_path / pack.name
-        pack.rename(kept)
-        (objects / "pack" / pack.name).with_suffix(".idx").unlink()
-        subprocess.run(["git", "-C", str(target), "unpack-objects", "-q"], stdin=kept.open("rb"), check=True)
-    (objects / blob[:2] / blob[2:]).unlink()
-    return repo, target, blob
-
-
 def test_a_clone_missing_a_blob_imports_with_a_note(tmp_path: Path) -> None:
     _, clone, _ = clone_missing_a_blob(tmp_path)
 
     imported = git_import(path=clone)
 
-    assert imported.commits == 4
+    assert imported.commits == 5
     assert "2 commits imported without line counts" in imported.note
-    assert "data/big.csv" in imported.note
+    assert imported.note.endswith(": data/big.csv")
     rows = {row.subject: row for row in Commit.objects.all()}
-    assert (rows["Load data elsewhere"].additions, rows["Load data elsewhere"].files_changed) == (6, 1)
-    assert rows["Load data elsewhere"].lines_moved is None, "its patch could not be read whole"
-    assert (rows["More app"].additions, rows["More app"].lines_moved) == (3, 0)
+    dropped = rows["Drop data"]
+    assert (dropped.additions, dropped.deletions, dropped.files_changed) == (2, 0, 1), "its readable file counts"
+    assert dropped.lines_moved is None, "its patch could not be read whole"
+    assert (rows["Load data elsewhere"].additions, rows["Load data elsewhere"].lines_moved) == (6, 0)
+    assert (rows["More app"].additions, rows["More app"].lines_moved) == (1, 0)
     assert list(rows["Load data elsewhere"].attributions.values_list("tool", flat=True)) == ["claude-code"]
 
 
@@ -334,7 +270,7 @@ def test_the_import_command_prints_the_note_about_missing_contents(tmp_path: Pat
 
     call_command("import_git", str(clone), stdout=out)
 
-    assert "4 commits" in out.getvalue()
+    assert "5 commits" in out.getvalue()
     assert "contents are missing from the clone" in out.getvalue()
 
 
@@ -343,12 +279,22 @@ def test_a_blobless_partial_clone_imports_without_fetching(tmp_path: Path) -> No
     repo.git("config", "uploadpack.allowFilter", "true")
     target = tmp_path / "partial"
     subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{repo.path}", str(target)], check=True)
-    missing = "git rev-list --objects --missing=print --all".split()
+    missing = ["git", "rev-list", "--objects", "--missing=print", "--all"]
     before = subprocess.run(missing, cwd=target, capture_output=True, check=True).stdout.count(b"?")
 
     imported = git_import(path=target)
 
-    assert imported.commits == 4
+    assert imported.commits == 5
     assert "contents are missing from the clone" in imported.note
     after = subprocess.run(missing, cwd=target, capture_output=True, check=True).stdout.count(b"?")
     assert before == after > 0, "git fetched nothing"
+
+
+def test_durability_keeps_lines_moved_within_a_file_at_their_origin(tmp_path: Path) -> None:
+    repo = moved_block_history(tmp_path / "ledger")
+    imported = git_import(path=repo.path)
+
+    durability_measure(repository=imported.repository, since=START)
+
+    totals = Commit.objects.get(subject="Totals")
+    assert (totals.additions, totals.lines_surviving, totals.follow_up_fix_lines) == (6, 6, 0)
