@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -11,14 +11,17 @@ from django.core.management import CommandError, call_command
 from evidence.models import ToolReportedCommit
 from evidence.services.activity.share import ai_share
 from reviews.demo.repo_builder import RepoBuilder
-from tests.evidence.git_histories import clone_missing_a_blob, moved_block_history, nora_history
+from tests.evidence.git_histories import (
+    ADA,
+    BEN,
+    CLAUDE,
+    START,
+    clone_missing_a_blob,
+    moved_block_history,
+    nora_history,
+)
 
 pytestmark = pytest.mark.django_db
-
-ADA = "Ada Abara <ada@example.com>"
-BEN = "Ben Bauer <ben@example.com>"
-CLAUDE = "Co-Authored-By: Claude <noreply@anthropic.com>"
-START = datetime(2026, 7, 1, 9, tzinfo=UTC)
 
 
 def release_history(path: Path) -> tuple[RepoBuilder, str]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -15,16 +15,19 @@ from evidence.services.activity.git import git_import
 from reviews.demo.repo_builder import RepoBuilder
 from reviews.errors import ApplicationError
 from reviews.models import Identity
-from tests.evidence.git_histories import clone_missing_a_blob, moved_block_history, nora_history, squash_history
+from tests.evidence.git_histories import (
+    ADA,
+    BEN,
+    START,
+    clone_missing_a_blob,
+    moved_block_history,
+    nora_history,
+    squash_history,
+)
 from tests.evidence.test_attribution import GIT_AI_NOTE
 from tests.factories import make_cycle, make_person
 
 pytestmark = pytest.mark.django_db
-
-ADA = "Ada Abara <ada@example.com>"
-BEN = "Ben Bauer <ben@example.com>"
-CLAUDE = "Co-Authored-By: Claude <noreply@anthropic.com>"
-START = datetime(2026, 7, 1, 9, tzinfo=UTC)
 
 
 def small_history(path: Path) -> tuple[RepoBuilder, dict[str, str]]:
