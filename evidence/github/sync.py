@@ -235,7 +235,7 @@ class RepoSync:
         raw = pull.raw_data  # reading it completes the lazy object: one request for the full pull request
         files = list(pull.get_files())
         reviews = list(pull.get_reviews())
-        branch_commits = list(pull.get_commits())
+        branch_commits = self.pull_commits_list(pull, raw)
         body = raw.get("body") or ""
         labels = [label["name"] for label in raw.get("labels", [])]
         markers = self.body_markers(body)
@@ -282,6 +282,15 @@ class RepoSync:
                 self.result.reviews += 1
             review_comments_link(pull_request=row)
         self.result.pulls += 1
+
+    def pull_commits_list(self, pull: Any, raw: dict[str, Any]) -> list[Any]:
+        """Every commit of the pull request. GitHub's pull request listing stops at 250 commits (as its docs say); a
+        longer one is read from the compare endpoint, which pages through all of them (up to 10,000)."""
+        listed = list(pull.get_commits())
+        head, base = (raw.get("head") or {}).get("sha"), (raw.get("base") or {}).get("sha")
+        if (raw.get("commits") or 0) <= len(listed) or not head or not base:
+            return listed
+        return list(self.gh_repo.compare(base, head).get_commits(comparison_commits_per_page=self.requester.per_page))
 
     def body_markers(self, body: str) -> list[str]:
         markers: list[str] = []
