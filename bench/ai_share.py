@@ -18,7 +18,10 @@ from bench.repos_common import django_in_tmp, synthetic_history
 
 
 def straightforward(repo: Path, from_ref: str, to_ref: str) -> tuple[int, int]:
-    """The obvious way: list the range's commits, then `git blame --porcelain` every file at TO, one after another."""
+    """The obvious way: list the range's commits, then `git blame -M --porcelain` every file at TO, one after another.
+
+    `-M` keeps moved lines at their origin, as ai_share counts them, so both give the same figures.
+    """
     in_range = set(
         subprocess.run(
             ["git", "-C", str(repo), "rev-list", f"{from_ref}..{to_ref}"], capture_output=True, text=True, check=True
@@ -47,7 +50,7 @@ def straightforward(repo: Path, from_ref: str, to_ref: str) -> tuple[int, int]:
     total = ai_lines = 0
     for name in files:
         out = subprocess.run(
-            ["git", "-C", str(repo), "blame", "--porcelain", to_ref, "--", name],
+            ["git", "-C", str(repo), "blame", "-M", "--porcelain", to_ref, "--", name],
             capture_output=True,
             text=True,
             check=True,
