@@ -196,7 +196,9 @@ def log_stream(
     args += [f"--format={RECORD}{LOG_FORMAT}{HEADER_END}", *DETAIL_ARGS[detail]]
     args += [f"--notes={GIT_AI_NOTES_REF}"] if notes_ref_exists(path) else ["--no-notes"]
     args += ["--no-walk=unsorted", "--stdin"] if shas is not None else ["--reverse", *revisions]
-    env = {**os.environ, "GIT_NO_LAZY_FETCH": "1"}  # a partial clone must not fetch each missing blob one by one
+    # Missing contents are read around (commits_read_around_missing), never fetched one blob at a time; newer gits
+    # honour this variable, older ones never reach a missing blob here.
+    env = {**os.environ, "GIT_NO_LAZY_FETCH": "1"}
     process = subprocess.Popen(  # noqa: S603 - fixed argument list
         args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )
@@ -255,7 +257,8 @@ def commits_read_around_missing(
     order: list[str] = []
     unreadable: dict[str, list[str]] = {}
     readable: dict[str, list[str]] = {}
-    raw_log = git(path, "log", "--reverse", "--no-renames", "--raw", "--no-abbrev", f"--format={RECORD}%H", *revisions)
+    listing = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", f"--format={RECORD}%H", *revisions]
+    raw_log = git(path, "-c", "core.quotePath=false", *listing)
     for entry in raw_log.split("\n"):  # not splitlines(): it also splits at RECORD
         if entry.startswith(RECORD):
             order.append(entry[1:])
@@ -272,23 +275,8 @@ def commits_read_around_missing(
         return
     for record in log_stream(path, revisions, Detail.NAMES, shas=damaged):
         names = readable.get(record.sha, [])
-        counted = (
-            git(
-                path,
-                "diff-tree",
-                "-r",
-                "--root",
-                "--no-renames",
-                "--numstat",
-                "--no-commit-id",
-                record.sha,
-                "--",
-                *names,
-            )
-            if names
-            else ""
-        )
-        record.files = numstat_parse(counted)
+        numstat = ["diff-tree", "-r", "--root", "--no-renames", "--numstat", "--no-commit-id", record.sha, "--"]
+        record.files = numstat_parse(git(path, "-c", "core.quotePath=false", *numstat, *names)) if names else []
         record.unread_files = unreadable[record.sha]
         yield record
 
