@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from evidence.facts.build import person_facts_build
 from evidence.models import Commit, CommitAttribution, ToolReportedCommit
-from evidence.selectors import evidence_facts_get
 from evidence.services.activity.durability import durability_measure
 from evidence.services.activity.git import git_import
 from reviews.demo.repo_builder import RepoBuilder
@@ -230,7 +230,7 @@ def test_a_branch_left_behind_after_a_squash_merge_never_doubles_lines(tmp_path:
         "Start",
         "Feature (#1)",
     }
-    outcomes = evidence_facts_get(person=ada, cycle=cycle)["outcomes"]
+    outcomes = person_facts_build(person=ada, cycle=cycle).facts["outcomes"]
     assert outcomes["ai_assisted"]["lines_added"] + outcomes["other"]["lines_added"] == 60
     assert outcomes["ai_assisted"]["commits"] + outcomes["other"]["commits"] == 1
     assert Commit.objects.get(sha=squash).additions == 60
