@@ -22,6 +22,7 @@ from evidence.importers.base import (
     moment_from_epoch,
     pick,
 )
+from evidence.importers.openai_dashboard import OPENAI_USAGE
 
 PROVIDER = "openai"
 
@@ -68,6 +69,7 @@ class OpenAIUsage(BucketedUsage):
     provider = PROVIDER
     bucket_fields = ("start_time", "end_time")
     description = "Organization usage API pages for completions (buckets of grouped results)"
+    csv_shapes = (OPENAI_USAGE,)
 
     def keep(self, record: dict[str, Any]) -> Kept:
         payload = pick(record, RESULT_SPEC)
