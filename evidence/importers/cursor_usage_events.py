@@ -69,7 +69,11 @@ def event_moment(payload: dict[str, Any]) -> dt.datetime:
 
 
 def _charge_cell(text: str, column: str) -> Decimal | None:
-    return None if text == INCLUDED else dollars_cell(text, column) * 100
+    """Cents, as the API's `chargedCents` writes them (`1`, `21.36`), so both shapes store the same record."""
+    if text == INCLUDED:
+        return None
+    cents = dollars_cell(text, column) * 100
+    return cents.to_integral_value() if cents == cents.to_integral_value() else cents.normalize()
 
 
 def _events_finish(record: dict[str, Any]) -> dict[str, Any]:

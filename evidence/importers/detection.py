@@ -95,7 +95,10 @@ def not_json_explained(importer: Importer, body: bytes) -> str:
     shown = body[:20].decode("utf-8", errors="replace")
     reason = f"not JSON (it starts with {shown!r}); {importer.source} files are JSON or JSON Lines"
     first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    header = [name.strip() for name in next(csv.reader(io.StringIO(first_line)), [])]
+    try:
+        header = [name.strip() for name in next(csv.reader(io.StringIO(first_line)), [])]
+    except csv.Error:  # not CSV either: nothing more to say than "not JSON"
+        header = []
     for other in IMPORTERS.values():
         shape = shape_for(frozenset(header), other.csv_shapes)
         if shape is not None:

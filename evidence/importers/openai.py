@@ -29,7 +29,6 @@ PROVIDER = "openai"
 RESULT_SPEC = {
     "start_time": Required(COUNT),
     "end_time": COUNT,
-    "object": TEXT,
     "input_tokens": Required(COUNT),
     "input_cached_tokens": COUNT,
     "input_cache_write_tokens": COUNT,

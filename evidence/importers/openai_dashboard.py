@@ -2,8 +2,8 @@
 
 The export is the API's results flattened into one row per bucket and grouping: the same column names, but counts
 written as decimals (`59200.0`), `batch` as `TRUE`/`FALSE`, and a row with empty figures for each idle bucket, which
-holds no usage and is skipped. A bucket's start is `start_time` (Unix seconds) or, when only that is given,
-`start_time_iso`.
+holds no usage and is skipped. A bucket's start and end are `start_time` and `end_time` (Unix seconds)
+or, when only those are given, `start_time_iso` and `end_time_iso`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ FIGURES = ("input_tokens", "output_tokens", "num_model_requests")
 def _dashboard_finish(record: dict[str, Any]) -> dict[str, Any] | None:
     if not any(name in record for name in FIGURES):
         return None  # an idle bucket
-    started = record.pop("start_time_iso", None)
-    if "start_time" not in record and started is not None:
-        record["start_time"] = int(started.timestamp())
+    for name in ("start_time", "end_time"):
+        moment = record.pop(f"{name}_iso", None)
+        if name not in record and moment is not None:
+            record[name] = int(moment.timestamp())
     return record
 
 
@@ -30,6 +31,7 @@ OPENAI_USAGE = CsvShape(
         "start_time": ("start_time", count_cell),
         "end_time": ("end_time", count_cell),
         "start_time_iso": ("start_time_iso", moment_cell),
+        "end_time_iso": ("end_time_iso", moment_cell),
         **{
             name: (name, count_cell)
             for name in (
