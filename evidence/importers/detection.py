@@ -88,7 +88,7 @@ def csv_header_explained(importer: Importer, header: list[str]) -> str:
     expected = "; ".join(f"{shape.name} has {', '.join(sorted(shape.identifying))}" for shape in importer.csv_shapes)
     neighbour = _neighbour(importer, columns)
     found = f"; {_described(neighbour)}" if neighbour else ""
-    return f"the columns are not a {importer.source} CSV export ({expected}){found}"
+    return f"the columns match no {importer.source} CSV export ({expected}){found}"
 
 
 def not_json_explained(importer: Importer, body: bytes) -> str:
@@ -105,6 +105,17 @@ def not_json_explained(importer: Importer, body: bytes) -> str:
             return f"{reason}; it is {shape.name}, which --source {other.source} reads"
     neighbour = _neighbour(importer, frozenset(header))
     return reason if neighbour is None else f"{reason}; {_described(neighbour)}"
+
+
+def page_explained(importer: Importer, head: bytes) -> str:
+    """Why a JSON object holds no records for `importer`, naming the source whose page it looks like."""
+    keys = " or ".join(f"'{key}'" for key in importer.list_keys)
+    reason = f"not a {importer.source} page: no {keys} list of records"
+    for other in IMPORTERS.values():
+        found = [key for key in other.list_keys if key not in importer.list_keys and f'"{key}"'.encode() in head]
+        if found:
+            return f"{reason}; its '{found[0]}' list looks like a page of --source {other.source}"
+    return reason
 
 
 def _neighbour(importer: Importer, names: frozenset[str]) -> KnownShape | None:

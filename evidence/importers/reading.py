@@ -24,7 +24,7 @@ import orjson
 
 from evidence.importers.base import Importer, RecordError
 from evidence.importers.dashboard_csv import shape_for
-from evidence.importers.detection import csv_header_explained, not_json_explained
+from evidence.importers.detection import csv_header_explained, not_json_explained, page_explained
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 CSV_FIELD_LIMIT = 128 * 1024
@@ -183,8 +183,8 @@ def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> It
                 yield f"record {index}", value
             if count:
                 return
-        keys = " or ".join(f"'{key}'" for key in importer.list_keys)
-        raise ReadError("", f"not a {importer.source} page: no {keys} list of records")
+        handle.seek(start)
+        raise ReadError("", page_explained(importer, handle.read(HEAD_BYTES)))
     except ijson.IncompleteJSONError as error:
         raise ReadError(f"record {count + 1}", f"truncated or malformed JSON ({_short(error)})") from None
     except ijson.JSONError as error:
