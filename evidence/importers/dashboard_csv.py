@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from evidence.importers.base import MAX_COUNT, MAX_TEXT, RecordError, amount_checked, day_check
+from evidence.importers.base import MAX_COUNT, MAX_TEXT, RecordError, amount_checked, moment_from_text
 
 Cell = Callable[[str, str], Any]  # (the cell's text, its column) -> the API's value; raises RecordError
 Finish = Callable[[dict[str, Any]], dict[str, Any] | None]  # the record completed, or None for a row with no usage
@@ -72,12 +72,9 @@ def dollars_cell(text: str, column: str) -> Decimal:
 def moment_cell(text: str, column: str) -> dt.datetime:
     """An ISO 8601 date or timestamp, taken in UTC when it names no offset."""
     try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise RecordError(f"column '{column}': {text[:40]!r} is not a date or timestamp") from None
-    moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    day_check(moment.date(), where=column)
-    return moment
+        return moment_from_text(text, where=column)
+    except RecordError as error:  # the same check, said of a column
+        raise RecordError(str(error).replace("field '", "column '", 1)) from None
 
 
 def _as_is(record: dict[str, Any]) -> dict[str, Any] | None:
