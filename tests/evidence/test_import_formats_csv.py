@@ -8,6 +8,8 @@ and CSV are told apart by content, whatever a file is called.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -104,9 +106,6 @@ def test_dashboard_export_with_bom_and_crlf_reads_the_same(
 def test_dashboard_export_columns_in_any_order_with_extra_columns_read_the_same(
     tmp_path: Path, source: str, export: str, api_file: str | None
 ) -> None:
-    import csv
-    import io
-
     rows = list(csv.reader(io.StringIO(fixture_text(export))))
     shuffled = [[*reversed(row), "ignored"] for row in rows]
     shuffled[0][-1] = "a_column_added_in_2027"
@@ -149,7 +148,13 @@ def test_reimporting_a_dashboard_export_changes_nothing() -> None:
         ("openai-usage", "openai_usage_dashboard.csv", ",52000.0,", ",52000.5,", "row 3: column 'input_tokens'"),
         ("openai-usage", "openai_usage_dashboard.csv", ",FALSE,", ",maybe,", "row 3: column 'batch'"),
         ("anthropic-usage", CONSOLE, ",1000,0,not", ",=1+1,0,not", "row 3: column 'usage_output_tokens'"),
-        ("anthropic-usage", CONSOLE, "2026-11-20,claude-haiku", "20/11/2026,claude-haiku", "row 3: column 'usage_date_utc'"),
+        (
+            "anthropic-usage",
+            CONSOLE,
+            "2026-11-20,claude-haiku",
+            "20/11/2026,claude-haiku",
+            "row 3: column 'usage_date_utc'",
+        ),
         ("cursor-usage-events", EVENTS, '"110"', '"111"', "row 3: column 'Total Tokens'"),
         ("cursor-usage-events", EVENTS, '"1200","1000"', '"900","1000"', "row 2: column 'Input (w/ Cache Write)'"),
         ("cursor-usage-events", EVENTS, '"$0.01"', '"about a cent"', "row 3: column 'Cost'"),

@@ -110,7 +110,12 @@ def test_another_sources_json_names_the_source_that_reads_it(
     ("given_as", "fixture", "named", "reads_it"),
     [
         ("openai-usage", "field/case04_anthropic_console_usage.csv", "Claude Console usage CSV", "anthropic-usage"),
-        ("cursor-daily", "field/case07_cursor_usage_events_dashboard.csv", "Cursor usage events CSV", "cursor-usage-events"),
+        (
+            "cursor-daily",
+            "field/case07_cursor_usage_events_dashboard.csv",
+            "Cursor usage events CSV",
+            "cursor-usage-events",
+        ),
         ("claude-code-analytics", "openai_usage_dashboard.csv", "OpenAI usage dashboard export", "openai-usage"),
         ("cursor-usage-events", "cursor_ai_code_commits.csv", "Cursor AI code tracking CSV", "cursor-commits"),
         ("anthropic-usage", "generic.csv", "generic usage CSV", "csv"),
