@@ -36,7 +36,10 @@ def _plain(text: str) -> str:
 
 
 def count_cell(text: str, column: str) -> int:
-    """A whole number; dashboards write counts as `59200` or `59200.0`."""
+    """A whole number below MAX_COUNT; dashboards write counts as `59200` or `59200.0`.
+
+    Raises RecordError naming the column for anything else (`59200.5`, `-3`, `=1+1`).
+    """
     if not WHOLE.fullmatch(text):
         raise RecordError(f"column '{column}': expected a whole number, got {text[:40]!r}")
     number = int(text.split(".")[0])
@@ -46,6 +49,7 @@ def count_cell(text: str, column: str) -> int:
 
 
 def text_cell(text: str, column: str) -> str:
+    """Short text as it is (identifiers, names); raises RecordError past MAX_TEXT characters."""
     if len(text) > MAX_TEXT:
         raise RecordError(f"column '{column}' is {len(text):,} characters long (the limit is {MAX_TEXT:,})")
     return text
@@ -62,7 +66,7 @@ def flag_cell(text: str, column: str) -> bool:
 
 
 def dollars_cell(text: str, column: str) -> Decimal:
-    """An amount in US dollars, written `0.01` or `$0.01`."""
+    """An amount in US dollars, written `0.01` or `$0.01`; raises RecordError naming the column otherwise."""
     matched = DOLLARS.fullmatch(text)
     if not matched:
         raise RecordError(f"column '{column}': expected an amount in dollars such as $0.01, got {text[:40]!r}")
