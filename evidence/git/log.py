@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from evidence.attribution.trailers import message_trailers
 from evidence.git.moves import MovedLines
 from reviews.errors import ApplicationError
 
@@ -17,9 +18,7 @@ RECORD = "\x1e"
 FIELD = "\x1f"
 HEADER_END = "\x1d"
 RECORD_BYTES = RECORD.encode()
-LOG_FORMAT = FIELD.join(
-    ["%H", "%P", "%an", "%ae", "%cn", "%ce", "%aI", "%cI", "%s", "%b", "%(trailers:only,unfold)", "%N"]
-)
+LOG_FORMAT = FIELD.join(["%H", "%P", "%an", "%ae", "%cn", "%ce", "%aI", "%cI", "%s", "%b", "%B", "%N"])
 REVERT_BODY = re.compile(r"This reverts commit ([0-9a-f]{7,40})", re.IGNORECASE)
 TEST_PATH = re.compile(r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|\.(spec|test)\.\w+$")
 GIT_AI_NOTES_REF = "refs/notes/ai"
@@ -49,6 +48,7 @@ class CommitRecord:
     ai_note: str
     files: list[FileChange] = field(default_factory=list)
     lines_moved: int | None = None  # None when the history was read without patches (or came from the API)
+    links: list[str] = field(default_factory=list)  # message lines that are only a URL
 
     @property
     def additions(self) -> int:
@@ -162,7 +162,7 @@ def commits_read(
 
 def record_parse(text: str, *, lines_moved: int | None = None) -> CommitRecord:
     header, _, numstat = text.partition(HEADER_END)
-    (sha, parents, an, ae, cn, ce, authored, committed, subject, body, trailers, note) = header.split(FIELD)
+    (sha, parents, an, ae, cn, ce, authored, committed, subject, body, message, note) = header.split(FIELD)
     files: list[FileChange] = []
     for line in numstat.splitlines():
         parts = line.split("\t", 2)
@@ -171,6 +171,8 @@ def record_parse(text: str, *, lines_moved: int | None = None) -> CommitRecord:
         added, deleted, file_path = parts
         binary = added == "-"
         files.append(FileChange(file_path, 0 if binary else int(added), 0 if binary else int(deleted), binary))
+    # Every `Key: value` line of the raw message, not only git's trailer block: squash bodies fold many.
+    found = message_trailers(message)
     return CommitRecord(
         sha=sha,
         parents=parents.split(),
@@ -182,17 +184,9 @@ def record_parse(text: str, *, lines_moved: int | None = None) -> CommitRecord:
         committed_at=datetime.fromisoformat(committed),
         subject=subject,
         body=body,
-        trailers=trailers_parse(trailers),
+        trailers=found.pairs,
         ai_note=note.strip(),
         files=files,
         lines_moved=lines_moved,
+        links=found.links,
     )
-
-
-def trailers_parse(text: str) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        key, separator, value = line.partition(":")
-        if separator and key.strip():
-            pairs.append((key.strip(), value.strip()))
-    return pairs

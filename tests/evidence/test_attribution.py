@@ -8,6 +8,7 @@ from evidence.attribution import (
     CommitSignals,
     ToolReport,
     attribution_match,
+    committed_by_tool,
     git_ai_note_read,
     ranges_count,
     rules_load,
@@ -84,8 +85,11 @@ def test_agent_authors_match(author: str, rule: str) -> None:
     assert [name for name, _ in matched(signals(author=author))] == [rule]
 
 
-def test_aider_committer_name_matches_even_when_the_author_is_human() -> None:
-    assert matched(signals(committer="Dev Person (aider) <dev@corp.com>")) == [("agent-aider-name", "aider")]
+def test_a_tool_as_committer_only_is_no_attribution_but_the_committed_by_tool_signal() -> None:
+    found = signals(committer="Dev Person (aider) <dev@corp.com>")
+    assert matched(found) == []
+    assert committed_by_tool(signals=found, rules=rules_load()) == "aider"
+    assert committed_by_tool(signals=signals(), rules=rules_load()) == ""
 
 
 def test_subject_prefix_and_pr_markers() -> None:
