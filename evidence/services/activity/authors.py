@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from evidence.attribution import CommitSignals, Rule, human_coauthors, is_agent, login_from_noreply
 from reviews.models import Identity, Person
+
+# "Name (tool)": the identity aider (and tools that copy it) gives its commits, the human's name first.
+TOOL_SUFFIX = re.compile(r"\s*\([^()]+\)$")
 
 
 @dataclass
@@ -40,7 +44,8 @@ class PeopleDirectory:
         self, *, signals: CommitSignals, rules: Sequence[Rule], author_login: str = "", pr_opener_id: int | None = None
     ) -> Credit:
         """The people a commit credits. Credit follows the author: a human author is the person; for an agent's
-        commit, the first human co-author we know, else the PR opener, else a human committer. Every other human
+        commit, the first human co-author we know, else the person the agent identity's e-mail belongs to (aider
+        writes "Name (aider) <the user's e-mail>"), else the PR opener, else a human committer. Every other human
         co-author we know (a squash commit folds several) is credited besides; a tool as committer never is."""
         humans = [
             found
@@ -52,6 +57,8 @@ class PeopleDirectory:
             person_id = self.by_email_or_login(email=signals.author_email, login=author_login)
         elif humans:
             person_id = humans[0]
+        elif found := self.by_email.get(signals.author_email.lower()):
+            person_id = found
         elif pr_opener_id is not None:
             person_id = pr_opener_id
         elif not is_agent(name=signals.committer_name, email=signals.committer_email, rules=rules):
@@ -72,12 +79,15 @@ class Credit:
 
 def credited_name(*, signals: CommitSignals, rules: Sequence[Rule]) -> str:
     """The name a commit's lines are credited to when no people are loaded (ai_share), by the rule of
-    PeopleDirectory.credited: the author; for an agent's commit its first human co-author, else a human committer."""
+    PeopleDirectory.credited: the author; for an agent's commit its first human co-author, else the human's name in
+    a "Name (tool)" identity, else a human committer."""
     if not is_agent(name=signals.author_name, email=signals.author_email, rules=rules):
         return signals.author_name
     humans = human_coauthors(signals=signals, rules=rules)
     if humans:
         return humans[0][0] or humans[0][1]
+    if TOOL_SUFFIX.search(signals.author_name):
+        return TOOL_SUFFIX.sub("", signals.author_name)
     if not is_agent(name=signals.committer_name, email=signals.committer_email, rules=rules):
         return signals.committer_name
     return signals.author_name
