@@ -9,6 +9,7 @@ import importlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
@@ -242,6 +243,21 @@ def standin_commit(
     )
 
 
+def merged_pull(number: int, body: str, commits: list[StandinCommit]) -> StandinPull:
+    merged = START + timedelta(days=1)
+    return StandinPull(
+        number=number,
+        title=f"Change {number}",
+        body=body,
+        user="ana-ortiz",
+        created_at=merged,
+        updated_at=merged,
+        merged_at=merged,
+        commit_shas=[commit.sha for commit in commits],
+        merge_commit_sha=commits[-1].sha,
+    )
+
+
 @pytest.fixture
 def standin(settings: SettingsWrapper) -> Iterator[StandinServer]:
     messages = [SQUASH_BODY, GLUED, SESSION_AFTER_COAUTHOR, *TRAILER_SPELLINGS.values(), "Add docs", "Tidy"]
@@ -249,30 +265,9 @@ def standin(settings: SettingsWrapper) -> Iterator[StandinServer]:
     commits.append(
         standin_commit(len(commits) + 1, "Commit my edits", committer=("Ana Ortiz (aider)", "ana@example.com"))
     )
-    pull_at = START + timedelta(days=1)
     pulls = [
-        StandinPull(
-            number=1,
-            title="Docs",
-            body="Adds the docs.\n\nCo-authored-by: Claude <noreply@anthropic.com>",
-            user="ana-ortiz",
-            created_at=pull_at,
-            updated_at=pull_at,
-            merged_at=pull_at,
-            commit_shas=[commits[-3].sha],
-            merge_commit_sha=commits[-3].sha,
-        ),
-        StandinPull(
-            number=2,
-            title="Tidy",
-            body="Tidies.",
-            user="ana-ortiz",
-            created_at=pull_at,
-            updated_at=pull_at,
-            merged_at=pull_at,
-            commit_shas=[commits[-2].sha, commits[-1].sha],
-            merge_commit_sha=commits[-1].sha,
-        ),
+        merged_pull(1, "Adds the docs.\n\nCo-authored-by: Claude <noreply@anthropic.com>", commits[-3:-2]),
+        merged_pull(2, "Tidies.", commits[-2:]),
     ]
     state = StandinState(org="acme", repos={"app": StandinRepo("app", commits=commits, pulls=pulls)}, tokens={TOKEN})
     server = standin_start(state)
@@ -281,38 +276,34 @@ def standin(settings: SettingsWrapper) -> Iterator[StandinServer]:
     server.stop()
 
 
-def test_github_path_reads_trailers_anywhere_as_local_git_does(
-    standin: StandinServer, django_capture_on_commit_callbacks: object
-) -> None:
-    make_person(email="ana@example.com"), make_person(email="kim@example.com")
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator] # pytest-django's fixture is untyped
+@pytest.fixture
+def synced_app(standin: StandinServer, django_capture_on_commit_callbacks: Any) -> Repository:
+    make_person(email="ana@example.com")
+    make_person(email="kim@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
         [repository] = github_sync_start(org="acme", repos=["acme/app"], base_url=standin.base_url)
+    return repository
+
+
+def test_github_path_reads_trailers_anywhere_as_local_git_does(standin: StandinServer, synced_app: Repository) -> None:
     commits = standin.state.repos["app"].commits
 
-    tools = [tools_of(commit_of(repository, commit.sha)) for commit in commits[: 3 + len(TRAILER_SPELLINGS)]]
+    tools = [tools_of(commit_of(synced_app, commit.sha)) for commit in commits[: 3 + len(TRAILER_SPELLINGS)]]
     assert tools == [{"claude-code"}, {"claude-code"}, {"copilot"}] + [{"claude-code"}] * len(TRAILER_SPELLINGS)
-    assert [person.email for person in commit_of(repository, commits[0].sha).co_authors.all()] == ["kim@example.com"]
+    assert [person.email for person in commit_of(synced_app, commits[0].sha).co_authors.all()] == ["kim@example.com"]
 
 
 def test_a_co_author_in_the_pull_request_description_only_makes_the_pull_request_ai_assisted(
-    standin: StandinServer, django_capture_on_commit_callbacks: object
+    synced_app: Repository,
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator] # pytest-django's fixture is untyped
-        [repository] = github_sync_start(org="acme", repos=["acme/app"], base_url=standin.base_url)
-
-    docs = PullRequest.objects.get(repository=repository, number=1)
+    docs = PullRequest.objects.get(repository=synced_app, number=1)
     assert docs.body_markers == ["Co-authored-by: Claude <noreply@anthropic.com>"]
     [attribution] = CommitAttribution.objects.filter(commit__pull_requests=docs)
     assert (attribution.kind, attribution.tool) == ("pr_marker", "claude-code")
 
 
-def test_a_tool_as_committer_does_not_make_a_pull_request_ai_assisted(
-    standin: StandinServer, django_capture_on_commit_callbacks: object
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator] # pytest-django's fixture is untyped
-        [repository] = github_sync_start(org="acme", repos=["acme/app"], base_url=standin.base_url)
-
-    tidy = PullRequest.objects.get(repository=repository, number=2)
+def test_a_tool_as_committer_does_not_make_a_pull_request_ai_assisted(synced_app: Repository) -> None:
+    tidy = PullRequest.objects.get(repository=synced_app, number=2)
     assert not CommitAttribution.objects.filter(commit__pull_requests=tidy).exists()
     assert list(tidy.commits.values_list("committed_by_tool", flat=True).order_by("committed_at")) == ["", "aider"]
 
