@@ -101,6 +101,7 @@ def test_tool_as_committer_only_is_human_work_with_a_weak_signal_and_tool_as_aut
     share = ai_share(repo=repo.path, from_ref=base, to_ref="HEAD").as_json()
     assert (share["total_lines"], share["ai_lines"]) == (7 + 4, 4)
     assert share["by_author"] == {"Ana Ortiz": {"lines": 11, "ai_lines": 4}}
+    assert share["committed_by_tool_lines"] == {"aider": 11}, "shown, as the signal it is, not as AI lines"
 
 
 def test_squash_body_trailers_attribute_the_commit_and_credit_the_author_and_each_human_co_author(
