@@ -320,3 +320,27 @@ def test_seeding_the_marker_rules_is_idempotent_and_its_rollback_keeps_an_admins
     seeding.seed(django_apps, None)
 
     assert list(AttributionRule.objects.order_by("name").values_list("name", "pattern")) == before
+
+
+def test_a_stored_committer_only_attribution_becomes_the_committed_by_tool_signal(tmp_path: Path) -> None:
+    correcting = importlib.import_module("evidence.migrations.0013_committer_only_is_a_signal")
+    repo = RepoBuilder(tmp_path / "app")
+    human = repo.commit("Edits", author=ANA, committer="Ana Ortiz (aider) <ana@example.com>", when=START)
+    agent = repo.commit("Agent work", author="Ana Ortiz (aider) <ana@example.com>", when=START)
+    repository = git_import(path=repo.path).repository
+    Commit.objects.update(committed_by_tool="")
+    rule = AttributionRule.objects.get(name="agent-aider-name")
+    CommitAttribution.objects.create(  # as the ladder stored it when it read author or committer
+        commit=commit_of(repository, human),
+        rule=rule,
+        rule_name=rule.name,
+        kind=rule.kind,
+        tool="aider",
+        confidence=rule.confidence,
+        evidence="Ana Ortiz (aider) <ana@example.com>",
+    )
+
+    correcting.committer_only_to_signal(django_apps, None)
+
+    assert (tools_of(commit_of(repository, human)), commit_of(repository, human).committed_by_tool) == (set(), "aider")
+    assert (tools_of(commit_of(repository, agent)), commit_of(repository, agent).committed_by_tool) == ({"aider"}, "")
