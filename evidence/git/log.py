@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from evidence.attribution.trailers import message_trailers
+from evidence.attribution.trailers import message_trailers, trailers_read
 from evidence.git.moves import MovedLines
 from reviews.errors import ApplicationError
 
@@ -48,7 +48,6 @@ class CommitRecord:
     ai_note: str
     files: list[FileChange] = field(default_factory=list)
     lines_moved: int | None = None  # None when the history was read without patches (or came from the API)
-    links: list[str] = field(default_factory=list)  # message lines that are only a URL
 
     @property
     def additions(self) -> int:
@@ -66,6 +65,11 @@ class CommitRecord:
     def reverted_sha(self) -> str | None:
         match = REVERT_BODY.search(self.body)
         return match.group(1).lower() if match else None
+
+    @property
+    def links(self) -> list[str]:
+        """The body's lines that are only a URL (a session link, for instance)."""
+        return trailers_read(self.body).links
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ def commits_read(
 
 def record_parse(text: str, *, lines_moved: int | None = None) -> CommitRecord:
     header, _, numstat = text.partition(HEADER_END)
-    (sha, parents, an, ae, cn, ce, authored, committed, subject, body, message, note) = header.split(FIELD)
+    (sha, parents, an, ae, cn, ce, authored, committed, subject, body, trailers, note) = header.split(FIELD)
     files: list[FileChange] = []
     for line in numstat.splitlines():
         parts = line.split("\t", 2)
@@ -171,8 +175,6 @@ def record_parse(text: str, *, lines_moved: int | None = None) -> CommitRecord:
         added, deleted, file_path = parts
         binary = added == "-"
         files.append(FileChange(file_path, 0 if binary else int(added), 0 if binary else int(deleted), binary))
-    # Every `Key: value` line of the raw message, not only git's trailer block: squash bodies fold many.
-    found = message_trailers(message)
     return CommitRecord(
         sha=sha,
         parents=parents.split(),
@@ -184,9 +186,14 @@ def record_parse(text: str, *, lines_moved: int | None = None) -> CommitRecord:
         committed_at=datetime.fromisoformat(committed),
         subject=subject,
         body=body,
-        trailers=found.pairs,
+        trailers=trailers_parse(trailers),
         ai_note=note.strip(),
         files=files,
         lines_moved=lines_moved,
-        links=found.links,
     )
+
+
+def trailers_parse(message: str) -> list[tuple[str, str]]:
+    """Every `Key: value` line of the raw message (`%B`), not only git's trailer block: squash bodies fold many.
+    The reader is the one the GitHub path uses (evidence.attribution.trailers)."""
+    return message_trailers(message).pairs

@@ -196,7 +196,6 @@ class RepoSync:
             trailers=found.pairs,
             ai_note="",
             files=files,
-            links=found.links,
         )
 
     # --- pull requests ---

@@ -33,13 +33,13 @@ UPDATED_FIELDS = [
     "committed_at",
     "subject",
     "trailers",
+    "committed_by_tool",
     "additions",
     "deletions",
     "files_changed",
     "touches_tests",
     "person",
     "is_present",
-    "committed_by_tool",
 ]
 
 
@@ -130,13 +130,13 @@ def batch_store(
                 committed_at=record.committed_at.astimezone(UTC),
                 subject=record.subject[:1000],
                 trailers=[list(pair) for pair in record.trailers],
+                committed_by_tool=committed_by_tool(signals=signals, rules=rules)[:40],
                 additions=record.additions,
                 deletions=record.deletions,
                 files_changed=len(record.files),
                 touches_tests=record.touches_tests,
                 person_id=credit.person_id or reported_person or known_person,
                 is_present=True,
-                committed_by_tool=committed_by_tool(signals=signals, rules=rules)[:40],
                 lines_moved=record.lines_moved,
             )
         )
