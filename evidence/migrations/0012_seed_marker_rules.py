@@ -1,7 +1,9 @@
-"""Seed the attribution rules for the marker shapes tools write today (docs/repository-activity.md lists each).
+"""Seed the attribution rules for the marker shapes tools write today (docs/repository-activity.md lists each), and
+narrow two seeded co-author rules to the tools' own addresses.
 
-Idempotent: a rule whose name exists already (seeded before, or made by an admin) is left as it is. Reversible:
-only rows still holding the seeded pattern are removed, so an admin's edited rule survives a rollback.
+Idempotent: a rule whose name exists already (seeded before, or made by an admin) is left as it is, and a pattern
+is narrowed only while it still holds the seeded text. Reversible: only rows still holding the seeded pattern are
+removed or widened back, so an admin's edited rule survives a rollback.
 """
 
 from django.db import migrations
@@ -24,6 +26,17 @@ MARKER_RULES = [
     ("session-amp", "session_trailer", r"^amp-thread:", "amp", 0.8),
 ]
 
+# (name, pattern seeded by evidence.0003, narrowed pattern): a person whose address is merely at the tool's domain
+# (paul@aider.chat) or whose GitHub login ends in "copilot" is no tool.
+NARROWED = [
+    ("coauthor-aider", r"^co-authored-by:.*aider\.chat", r"^co-authored-by:.*[<\s](aider|noreply)@aider\.chat"),
+    (
+        "coauthor-copilot",
+        r"^co-authored-by:.*copilot@users\.noreply\.github\.com",
+        r"^co-authored-by:.*[<+]copilot@users\.noreply\.github\.com",
+    ),
+]
+
 
 def seed(apps, schema_editor):
     rule_model = apps.get_model("evidence", "AttributionRule")
@@ -31,10 +44,14 @@ def seed(apps, schema_editor):
         rule_model.objects.get_or_create(
             name=name, defaults={"kind": kind, "pattern": pattern, "tool": tool, "confidence": confidence}
         )
+    for name, seeded, narrowed in NARROWED:
+        rule_model.objects.filter(name=name, pattern=seeded).update(pattern=narrowed)
 
 
 def unseed(apps, schema_editor):
     rule_model = apps.get_model("evidence", "AttributionRule")
+    for name, seeded, narrowed in NARROWED:
+        rule_model.objects.filter(name=name, pattern=narrowed).update(pattern=seeded)
     for name, _kind, pattern, _tool, _confidence in MARKER_RULES:
         rule_model.objects.filter(name=name, pattern=pattern).delete()
 

@@ -200,6 +200,8 @@ def test_agents_as_author_attribute_their_tool(tmp_path: Path, author: str) -> N
         (ANA, "Pair on the cache\n\nCo-authored-by: Sam Lee <sam.lee@anthropic.com>"),
         ("Sam Lee <sam.lee@anthropic.com>", "Fix\n\nCo-authored-by: Jo Ng <jo.ng@google.com>"),
         (ANA, "Fix\n\nCo-authored-by: Pat Roy <pat.roy@openai.com>\nCo-authored-by: Lu Chen <lu@ampcode.com>"),
+        (ANA, "Fix\n\nCo-authored-by: Paul Gee <paul@aider.chat>"),
+        (ANA, "Fix\n\nCo-authored-by: Kim Park <4242+kimcopilot@users.noreply.github.com>"),
     ],
 )
 def test_automation_bots_and_humans_at_ai_companies_are_never_ai(tmp_path: Path, author: str, message: str) -> None:
