@@ -25,9 +25,8 @@ from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
 from reviews.selectors import is_hr, packets_visible_to, viewer_get
 from reviews.services.audit import audit_record
 from reviews.services.cycles import cycle_create
-from reviews.services.exports import cycle_export_start
 from reviews.services.exports.jobs import zip_file_name
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import cycle_export_start, evidence_run_start
 
 
 def require_hr(request: Request) -> None:

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from evidence.models import EvidenceFacts, FactsBuild, WorkLink
-from evidence.services.evidence_build import evidence_build, facts_build_chunk, facts_build_finalize, facts_build_start
-from evidence.tasks.facts import build_facts, build_facts_chunk, finalize_facts
+from evidence.services.evidence_build import evidence_build, facts_build_chunk, facts_build_finalize
+from evidence.tasks.facts import build_facts, build_facts_chunk, facts_build_start, finalize_facts
 from reviews.errors import ApplicationError
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.evidence.scenarios.checks import facts_schema

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from reviews.models import AuditEvent, Packet, Person
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 from tests.factories import make_cycle, org_chart
 
 pytestmark = pytest.mark.django_db(transaction=True)
