@@ -13,11 +13,11 @@ from django.utils import timezone
 from pytest_django import Settings as SettingsWrapper
 
 from evidence.models import EvidenceFacts, FactsBuild
-from evidence.services.evidence_build import facts_build_create
+from evidence.services.evidence_build import facts_build_chunk, facts_build_create
 from evidence.tasks.facts import facts_build_start
 from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
-from reviews.services.packets import evidence_runs_stalled, packet_facts_get
-from reviews.tasks import evidence_run_start, render_run
+from reviews.services.packets import evidence_run_create, evidence_runs_stalled, packet_facts_get
+from reviews.tasks import evidence_run_start, reconcile_runs, render_run
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.factories import make_cycle, make_person
 
@@ -116,8 +116,22 @@ def test_reconciler_holds_packets_while_facts_are_built_and_resends_a_lost_rende
     assert (stalled.packets, stalled.renders, stalled.finalizes) == ({}, [run.pk], [])
 
 
-def test_render_task_name_is_stable() -> None:
-    assert render_run.name == "reviews.render_run"
+def test_reconciler_renders_a_run_whose_facts_were_built_but_whose_render_step_was_lost(
+    settings: SettingsWrapper,
+) -> None:
+    settings.TOKENPROOF_STALE_RENDER_SECONDS = 60
+    cycle = core_team_with_costs()
+    run = evidence_run_create(cycle=cycle)  # the rows alone: no message was ever sent
+    assert run.facts_build_id is not None
+    facts_build_chunk(build_id=run.facts_build_id, person_ids=list(run.packets.values_list("person_id", flat=True)))
+    EvidenceRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    reconcile_runs()
+
+    run.refresh_from_db()
+    assert (run.status, run.done, run.failed, run.finalize_count) == ("done", 7, 0, 1)
+    assert packet_bands(run)["Core 0"]["team_band"] == "below"  # settled against the whole team, median 4
+    assert FactsBuild.objects.get(pk=run.facts_build_id).status == "done"
 
 
 def test_the_packet_path_reads_stored_facts_with_a_bounded_query_count() -> None:
