@@ -24,10 +24,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.importers import IMPORTERS
-from evidence.importers.base import Importer, Kept, RecordError
+from evidence.importers.base import TOKEN_KINDS, Importer, Kept, RecordError
 from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
-from evidence.services.usage.chunk_writer import TOKEN_KINDS, CallTotals, ChunkWriter, Counts, RecordRejectedError
+from evidence.services.usage.chunk_writer import CallTotals, ChunkWriter, Counts, RecordRejectedError
 from evidence.services.usage.progress import import_progress_clear, import_progress_get, import_progress_write
 from reviews.errors import ApplicationError
 
