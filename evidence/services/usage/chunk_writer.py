@@ -110,7 +110,7 @@ class Counts:
 # Where orjson's ASCII output differs from json.dumps: DEL (json.dumps escapes it as \u007f) and a float's
 # exponent (1.5e-7 against 1.5e-07): a digit, e or E, an optional sign, a digit. Reduced to the characters that
 # matter (digits to 0, e and E to e, signs to -, DEL to !, all else to a space), three substring searches find
-# those five times faster than a regular expression. A match inside a string only costs the slower path.
+# those faster than a regular expression (docs/benchmarks.md). A match inside a string only costs the slower path.
 _REDUCED = {
     **dict.fromkeys(b"0123456789", ord("0")),
     **dict.fromkeys(b"eE", ord("e")),
@@ -128,8 +128,8 @@ def orjson_differs(text: bytes) -> bool:
 def canonical_json(payload: dict[str, Any]) -> str:
     """The payload as stored and hashed: sorted keys, no spaces, non-ASCII escaped (as json.dumps writes it).
 
-    orjson writes the same bytes for ASCII payloads, ten times faster; anything else takes json.dumps, so the
-    hashes of records stored before stay comparable.
+    orjson writes the same bytes for ASCII payloads, faster (docs/benchmarks.md); anything else takes json.dumps,
+    so the hashes of records stored before stay comparable.
     """
     try:
         text = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
