@@ -10,7 +10,7 @@ from django.test import Client
 from reviews.errors import ApplicationError
 from reviews.models import Annotation, Packet, Person, ReviewCycle
 from reviews.services.annotations import annotation_set
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 from tests.factories import make_cycle, make_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
