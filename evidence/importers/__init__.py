@@ -10,7 +10,7 @@ from evidence.importers.copilot import CopilotMetrics
 from evidence.importers.cursor import CursorCommits, CursorDaily
 from evidence.importers.generic_csv import GenericCsv
 from evidence.importers.litellm import LiteLLMSpend
-from evidence.importers.openai import OpenAIUsage, OpenAIUsers
+from evidence.importers.openai import OpenAIProjects, OpenAIUsage, OpenAIUsers
 
 IMPORTERS: dict[str, Importer] = {
     importer.source: importer
@@ -21,6 +21,7 @@ IMPORTERS: dict[str, Importer] = {
         ClaudeCodeOtel(),
         OpenAIUsage(),
         OpenAIUsers(),
+        OpenAIProjects(),
         CopilotMetrics(),
         CursorDaily(),
         CursorCommits(),

@@ -24,10 +24,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.importers import IMPORTERS
-from evidence.importers.base import Importer, Kept, RecordError
+from evidence.importers.base import Importer, RecordError
 from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
-from evidence.services.usage.chunk_writer import TOKEN_KINDS, CallTotals, ChunkWriter, Counts, RecordRejectedError
+from evidence.services.usage.chunk_writer import (
+    TOKEN_KINDS,
+    CallTotals,
+    ChunkWriter,
+    Counts,
+    Pending,
+    RecordRejectedError,
+    indistinguishable,
+)
 from evidence.services.usage.progress import import_progress_clear, import_progress_get, import_progress_write
 from reviews.errors import ApplicationError
 
@@ -273,7 +281,7 @@ def _chunks_write(
     writer: ChunkWriter,
     progress: Progress | None,
 ) -> None:
-    pending: dict[str, tuple[str, Kept]] = {}
+    pending: Pending = {}
     position = ReadPosition()
 
     def report() -> None:
@@ -294,11 +302,15 @@ def _chunks_write(
                     if len(kept.natural_key) <= 255
                     else hashlib.sha256(kept.natural_key.encode()).hexdigest()
                 )
-                if key in pending:  # the same record twice in one chunk: the later copy is the newer
-                    writer.flush(pending)
-                    pending = {}
-                pending[key] = (where, kept)
                 counts.read += 1
+                earlier = pending.get(key)
+                if earlier is None:
+                    pending[key] = (where, kept, item)
+                elif earlier[2] == item:  # the same record again (overlapping pages): it counts once
+                    counts.unchanged += 1
+                    counts.repeated += 1
+                else:
+                    raise RecordError(indistinguishable(earlier[0], earlier[2], item))
         except RecordError as error:
             raise RecordRejectedError(where, str(error)) from None
         if len(pending) >= CHUNK_RECORDS:

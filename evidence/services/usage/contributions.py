@@ -1,0 +1,157 @@
+"""What one raw record added to the facts, kept with the record so that a revision subtracts exactly that.
+
+A revised record used to be undone by deriving facts from its old payload with today's importer code; when an
+importer's mapping had changed since, the subtraction differed from the addition and the sums drifted with no
+error. Each raw record therefore stores its contribution as written: its usage rows (priced, with their cost
+basis), outcome rows and session rows, as compact JSON. Commits and aliases replace rather than add, and are
+never subtracted, so they are not kept. The text is deterministic, so an unchanged record can be recognised by it
+(same payload, same contribution) and a record whose facts the importer now derives differently is a revision.
+
+Format 1: {"v": 1, "a": [actors], "u": [usage rows], "o": [outcome rows], "s": [session rows]}, each actor
+[kind, value, provider, display, automation] and each row beginning with its actor's index in "a". Days and
+times are ISO 8601, money a decimal string in USD, tokens whole numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from evidence.importers.base import ActorRef, Facts, OutcomeRow, SessionRow, UsageRow
+
+FORMAT = 1
+TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")
+
+
+def contribution_encode(facts: Facts) -> str:
+    """The record's additive facts as stored text; usage rows must be priced (`cost_basis` set) first."""
+    actors: dict[ActorRef, int] = {}
+
+    def actor_index(ref: ActorRef) -> int:
+        index = actors.get(ref)
+        if index is None:
+            index = actors[ref] = len(actors)
+        return index
+
+    usage = [
+        [
+            actor_index(row.actor),
+            row.day.isoformat(),
+            row.provider,
+            row.tool,
+            row.model,
+            row.dimension,
+            row.purpose,
+            row.input_uncached,
+            row.cache_read,
+            row.cache_write,
+            row.output,
+            row.requests,
+            None if row.cost_usd is None else str(row.cost_usd),
+            row.cost_basis,
+            row.stands_in_for_session,
+        ]
+        for row in facts.usage
+    ]
+    outcomes = [
+        [actor_index(row.actor), row.day.isoformat(), row.tool, row.metric, row.value] for row in facts.outcomes
+    ]
+    sessions = [
+        [
+            actor_index(row.actor),
+            row.session_id,
+            row.tool,
+            row.started_at.isoformat(),
+            row.ended_at.isoformat(),
+            row.requests,
+            row.prompts,
+            row.input_uncached,
+            row.cache_read,
+            row.cache_write,
+            row.output,
+            None if row.cost_usd is None else str(row.cost_usd),
+            row.edits_accepted,
+            row.edits_rejected,
+            row.tool_calls,
+        ]
+        for row in facts.sessions
+    ]
+    document: dict[str, Any] = {
+        "v": FORMAT,
+        "a": [[ref.kind, ref.value, ref.provider, ref.display, ref.automation] for ref in actors],
+        "u": usage,
+        "o": outcomes,
+        "s": sessions,
+    }
+    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def contribution_decode(text: str) -> Facts:
+    """The facts a stored contribution added, to be subtracted; raises ValueError for an unknown format."""
+    document = orjson.loads(text)
+    if document.get("v") != FORMAT:
+        raise ValueError(f"unknown contribution format {document.get('v')!r}")
+    actors = [
+        ActorRef(kind, value, provider, display, automation)
+        for kind, value, provider, display, automation in document["a"]
+    ]
+    facts = Facts()
+    for actor, day, provider, tool, model, dimension, purpose, *counts, cost, basis, stands_in in document["u"]:
+        facts.usage.append(
+            UsageRow(
+                actors[actor],
+                dt.date.fromisoformat(day),
+                provider,
+                tool,
+                model=model,
+                dimension=dimension,
+                purpose=purpose,
+                input_uncached=counts[0],
+                cache_read=counts[1],
+                cache_write=counts[2],
+                output=counts[3],
+                requests=counts[4],
+                cost_usd=None if cost is None else Decimal(cost),
+                cost_basis=basis,
+                stands_in_for_session=stands_in,
+            )
+        )
+    for actor, day, tool, metric, value in document["o"]:
+        facts.outcomes.append(OutcomeRow(actors[actor], dt.date.fromisoformat(day), tool, metric, value))
+    for actor, session_id, tool, started, ended, *counts, cost, accepted, rejected, calls in document["s"]:
+        facts.sessions.append(
+            SessionRow(
+                actors[actor],
+                session_id,
+                tool,
+                dt.datetime.fromisoformat(started),
+                dt.datetime.fromisoformat(ended),
+                requests=counts[0],
+                prompts=counts[1],
+                input_uncached=counts[2],
+                cache_read=counts[3],
+                cache_write=counts[4],
+                output=counts[5],
+                cost_usd=None if cost is None else Decimal(cost),
+                edits_accepted=accepted,
+                edits_rejected=rejected,
+                tool_calls=calls,
+            )
+        )
+    return facts
+
+
+def usage_totals(facts: Facts) -> tuple[dict[str, int], Decimal]:
+    """Tokens by kind and cost of the facts' usage rows, stand-in rows left out (they are settled per file)."""
+    tokens = dict.fromkeys(TOKEN_KINDS, 0)
+    cost = Decimal(0)
+    for row in facts.usage:
+        if row.stands_in_for_session:
+            continue
+        for kind in TOKEN_KINDS:
+            tokens[kind] += getattr(row, kind)
+        cost += row.cost_usd or 0
+    return tokens, cost
