@@ -252,7 +252,8 @@ class ClaudeCodeOtel(Importer):
         if payload["record"] == "metric":
             if payload.get("temporality") == CUMULATIVE:
                 raise RecordError(
-                    "metric uses cumulative temporality; export with OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta"
+                    "field 'aggregationTemporality': the metric uses cumulative temporality; export with "
+                    "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta"
                 )
             labels = json.dumps({key: payload.get(key) for key in ("type", "model", "decision", "tool_name")})
             digest = hashlib.sha256(labels.encode()).hexdigest()[:16]

@@ -294,8 +294,12 @@ def _chunks_write(
 
     report()
     for where, record in records_read(path, importer, position=position):
+        item_where = where
         try:
-            for item in importer.expand(record):
+            for index, item in enumerate(importer.expand(record)):
+                item_where = (
+                    f"{where}, item {index + 1}" if index else where
+                )  # a bucket's results, an OTLP line's events
                 kept = importer.keep(item)
                 key = (
                     kept.natural_key
@@ -305,14 +309,14 @@ def _chunks_write(
                 counts.read += 1
                 earlier = pending.get(key)
                 if earlier is None:
-                    pending[key] = (where, kept, item)
+                    pending[key] = (item_where, kept, item)
                 elif earlier[2] == item:  # the same record again (overlapping pages): it counts once
                     counts.unchanged += 1
                     counts.repeated += 1
                 else:
                     raise RecordError(indistinguishable(earlier[0], earlier[2], item))
         except RecordError as error:
-            raise RecordRejectedError(where, str(error)) from None
+            raise RecordRejectedError(item_where, str(error)) from None
         if len(pending) >= CHUNK_RECORDS:
             writer.flush(pending)
             pending = {}
