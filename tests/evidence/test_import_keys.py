@@ -18,7 +18,7 @@ from evidence.importers.base import differing_fields
 from evidence.models import ImportBatch, RawRecord, UsageFact
 from evidence.services.usage.imports import ImportSummary
 from tests.evidence.test_import_properties import EXAMPLE_RECORDS, leaf_paths, replaced
-from tests.evidence.usage_files import FIXTURES, import_file, import_ok
+from tests.evidence.usage_files import FIXTURES, import_file
 
 pytestmark = pytest.mark.django_db
 FIELD = FIXTURES / "field"
@@ -62,22 +62,26 @@ def test_a_key_met_twice_with_different_values_rejects_the_file_naming_the_field
     assert not RawRecord.objects.exists()
 
 
+COPILOT_ROW = json.loads((FIXTURES / "copilot_users_1_day.ndjson").read_text().splitlines()[0])
+
+
+def import_copilot_rows(folder: Path, name: str, *rows: dict[str, Any]) -> ImportSummary:
+    path = folder / name
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return import_file("copilot-metrics", path)
+
+
 def test_a_field_the_importer_does_not_read_is_named_when_it_is_all_that_differs(tmp_path: Path) -> None:
-    line = json.loads((FIXTURES / "copilot_users_1_day.ndjson").read_text().splitlines()[0])
-    other = {**line, "workspace_kind": "secondary"}  # a grouping a provider might add, unknown to the importer
-    path = tmp_path / "grouped.ndjson"
-    path.write_text(f"{json.dumps({**line, 'workspace_kind': 'primary'})}\n{json.dumps(other)}\n")
-    batch = import_file("copilot-metrics", path).batches[0]
+    # a grouping a provider might add, unknown to the importer
+    rows = ({**COPILOT_ROW, "workspace_kind": "primary"}, {**COPILOT_ROW, "workspace_kind": "secondary"})
+    batch = import_copilot_rows(tmp_path, "grouped.ndjson", *rows).batches[0]
     assert batch.status == ImportBatch.Status.REJECTED
     assert "grouped.ndjson, line 2" in batch.error
     assert "differs in 'workspace_kind'" in batch.error
 
 
 def test_the_same_record_twice_in_a_file_counts_once_in_the_summary(tmp_path: Path) -> None:
-    line = (FIXTURES / "copilot_users_1_day.ndjson").read_text().splitlines()[0]
-    path = tmp_path / "doubled.ndjson"
-    path.write_text(f"{line}\n{line}\n")
-    summary = import_file("copilot-metrics", path)
+    summary = import_copilot_rows(tmp_path, "doubled.ndjson", COPILOT_ROW, COPILOT_ROW)
     assert summary.totals.tokens == stored_tokens("copilot-metrics")
 
 
@@ -85,17 +89,14 @@ def test_a_key_met_again_in_a_later_chunk_is_compared_with_the_stored_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("evidence.services.usage.imports.CHUNK_RECORDS", 1)  # each record its own chunk
-    lines = (FIXTURES / "copilot_users_1_day.ndjson").read_text().splitlines()
-    changed = {**json.loads(lines[0]), "loc_added_sum": 1}
-    path = tmp_path / "chunks.ndjson"
-    path.write_text(f"{lines[0]}\n{lines[0]}\n{json.dumps(changed)}\n")
-    batch = import_file("copilot-metrics", path).batches[0]
+    changed = {**COPILOT_ROW, "loc_added_sum": 1}
+    batch = import_copilot_rows(tmp_path, "chunks.ndjson", COPILOT_ROW, COPILOT_ROW, changed).batches[0]
     assert batch.status == ImportBatch.Status.REJECTED
     assert "chunks.ndjson, line 3" in batch.error
     assert "an earlier record of this file but differs in 'loc_added_sum'" in batch.error
 
 
-class _RolledBack(Exception):
+class _RolledBack(Exception):  # noqa: N818  # not an error: the signal that rolls an example back
     pass
 
 
