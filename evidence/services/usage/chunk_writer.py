@@ -40,9 +40,21 @@ from evidence.importers.base import (
     UsageRow,
     differing_fields,
 )
-from evidence.models import ImportBatch, PriceEntry, PurposeLabel, SourceActor, ToolReportedCommit, UsageSession
+from evidence.models import (
+    ImportBatch,
+    PriceEntry,
+    PurposeLabel,
+    RawRecord,
+    SourceActor,
+    ToolReportedCommit,
+    UsageSession,
+)
 from evidence.services.identities import ActorBook, aliases_apply
-from evidence.services.usage.contributions import contribution_decode, contribution_encode, usage_totals
+from evidence.services.usage.contributions import (
+    contribution_decode,
+    contribution_encode,
+    contribution_usage_totals,
+)
 from evidence.services.usage.metric_fallback import StandIns
 from evidence.services.usage.postgres_copy import PlannerStatistics, facts_write, rows_insert, source_import_lock
 from evidence.services.usage.upsert import (
@@ -246,19 +258,16 @@ class ChunkWriter:
         """
         summary_tokens, summary_cost = dict(self.totals.tokens), self.totals.cost_usd
         stored_tokens, stored_cost, records = dict.fromkeys(TOKEN_KINDS, 0), Decimal(0), 0
-        database = self.writer.database
-        with database.cursor() as cursor:
-            cursor.execute(
-                "SELECT contribution FROM evidence_rawrecord WHERE batch_id = %s AND source = %s",
-                [self.batch.pk, self.source],
-            )
-            while rows := cursor.fetchmany(CHECK_ROWS):
-                for (text,) in rows:
-                    records += 1
-                    tokens, cost = usage_totals(contribution_decode(text)) if text else ({}, Decimal(0))
-                    for kind, count in tokens.items():
-                        stored_tokens[kind] += count
-                    stored_cost += cost
+        # a server-side cursor on PostgreSQL (iterator), so memory stays flat however many records the file has
+        contributions = RawRecord.objects.filter(batch_id=self.batch.pk, source=self.source).values_list(
+            "contribution", flat=True
+        )
+        for text in contributions.iterator(chunk_size=CHECK_ROWS):
+            records += 1
+            tokens, cost = contribution_usage_totals(text)
+            for kind, count in tokens.items():
+                stored_tokens[kind] += count
+            stored_cost += cost
         expected_records = self.counts.read - self.counts.repeated
         if (records, stored_tokens, stored_cost) == (expected_records, summary_tokens, summary_cost):
             return

@@ -24,6 +24,7 @@ from evidence.importers.base import ActorRef, Facts, OutcomeRow, SessionRow, Usa
 
 FORMAT = 1
 TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")
+USAGE_TOKENS, USAGE_COST, USAGE_STANDS_IN = 7, 12, 14  # positions in a usage row, as `contribution_encode` writes it
 
 
 def contribution_encode(facts: Facts) -> str:
@@ -144,14 +145,18 @@ def contribution_decode(text: str) -> Facts:
     return facts
 
 
-def usage_totals(facts: Facts) -> tuple[dict[str, int], Decimal]:
-    """Tokens by kind and cost of the facts' usage rows, stand-in rows left out (they are settled per file)."""
+def contribution_usage_totals(text: str) -> tuple[dict[str, int], Decimal]:
+    """Tokens by kind and cost (USD) of a stored contribution's usage rows, stand-in rows left out (they are
+    settled per file); read straight from the text, without building rows. Empty text adds nothing."""
     tokens = dict.fromkeys(TOKEN_KINDS, 0)
     cost = Decimal(0)
-    for row in facts.usage:
-        if row.stands_in_for_session:
+    if not text:
+        return tokens, cost
+    for row in orjson.loads(text)["u"]:
+        if row[USAGE_STANDS_IN]:
             continue
-        for kind in TOKEN_KINDS:
-            tokens[kind] += getattr(row, kind)
-        cost += row.cost_usd or 0
+        for kind, count in zip(TOKEN_KINDS, row[USAGE_TOKENS : USAGE_TOKENS + 4], strict=True):
+            tokens[kind] += count
+        if row[USAGE_COST] is not None:
+            cost += Decimal(row[USAGE_COST])
     return tokens, cost
