@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import orjson
 
@@ -28,66 +27,70 @@ USAGE_TOKENS, USAGE_COST, USAGE_STANDS_IN = 7, 12, 14  # positions in a usage ro
 
 
 def contribution_encode(facts: Facts) -> str:
-    """The record's additive facts as stored text; usage rows must be priced (`cost_basis` set) first."""
+    """The record's additive facts as stored text; usage rows must be priced (`cost_basis` set) first.
+
+    Written for speed (it runs once per record of every import): tuples, each day formatted once, keys in a
+    fixed order rather than sorted.
+    """
     actors: dict[ActorRef, int] = {}
-
-    def actor_index(ref: ActorRef) -> int:
-        index = actors.get(ref)
-        if index is None:
-            index = actors[ref] = len(actors)
-        return index
-
-    usage = [
-        [
-            actor_index(row.actor),
-            row.day.isoformat(),
-            row.provider,
-            row.tool,
-            row.model,
-            row.dimension,
-            row.purpose,
-            row.input_uncached,
-            row.cache_read,
-            row.cache_write,
-            row.output,
-            row.requests,
-            None if row.cost_usd is None else str(row.cost_usd),
-            row.cost_basis,
-            row.stands_in_for_session,
-        ]
-        for row in facts.usage
-    ]
-    outcomes = [
-        [actor_index(row.actor), row.day.isoformat(), row.tool, row.metric, row.value] for row in facts.outcomes
-    ]
+    days: dict[dt.date, str] = {}
+    usage = []
+    for row in facts.usage:
+        actor = actors.setdefault(row.actor, len(actors))
+        day = days.get(row.day) or days.setdefault(row.day, row.day.isoformat())
+        cost = row.cost_usd
+        usage.append(
+            (
+                actor,
+                day,
+                row.provider,
+                row.tool,
+                row.model,
+                row.dimension,
+                row.purpose,
+                row.input_uncached,
+                row.cache_read,
+                row.cache_write,
+                row.output,
+                row.requests,
+                None if cost is None else str(cost),
+                row.cost_basis,
+                row.stands_in_for_session,
+            )
+        )
+    outcomes = []
+    for outcome in facts.outcomes:
+        actor = actors.setdefault(outcome.actor, len(actors))
+        day = days.get(outcome.day) or days.setdefault(outcome.day, outcome.day.isoformat())
+        outcomes.append((actor, day, outcome.tool, outcome.metric, outcome.value))
     sessions = [
-        [
-            actor_index(row.actor),
-            row.session_id,
-            row.tool,
-            row.started_at.isoformat(),
-            row.ended_at.isoformat(),
-            row.requests,
-            row.prompts,
-            row.input_uncached,
-            row.cache_read,
-            row.cache_write,
-            row.output,
-            None if row.cost_usd is None else str(row.cost_usd),
-            row.edits_accepted,
-            row.edits_rejected,
-            row.tool_calls,
-        ]
-        for row in facts.sessions
+        (
+            actors.setdefault(session.actor, len(actors)),
+            session.session_id,
+            session.tool,
+            session.started_at.isoformat(),
+            session.ended_at.isoformat(),
+            session.requests,
+            session.prompts,
+            session.input_uncached,
+            session.cache_read,
+            session.cache_write,
+            session.output,
+            None if session.cost_usd is None else str(session.cost_usd),
+            session.edits_accepted,
+            session.edits_rejected,
+            dict(sorted(session.tool_calls.items())),
+        )
+        for session in facts.sessions
     ]
-    document: dict[str, Any] = {
+    document = {
         "v": FORMAT,
-        "a": [[ref.kind, ref.value, ref.provider, ref.display, ref.automation] for ref in actors],
+        "a": [(ref.kind, ref.value, ref.provider, ref.display, ref.automation) for ref in actors],
         "u": usage,
         "o": outcomes,
         "s": sessions,
     }
-    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS).decode()
+    return orjson.dumps(document).decode()
 
 
 def contribution_decode(text: str) -> Facts:
