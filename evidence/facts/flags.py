@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from statistics import median
-from typing import Any
 
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import is_coding_tool, session_days
+from evidence.facts.schema import FlagDict
 from evidence.facts.usage import fact_tokens
 from evidence.models import ToolOutcomeFact, UsageSession
 
@@ -30,7 +30,7 @@ def session_tokens(session: UsageSession) -> int:
     return session.input_uncached + session.cache_read + session.cache_write + session.output
 
 
-def flags_section(*, activity: Activity) -> list[dict[str, Any]]:
+def flags_section(*, activity: Activity) -> list[FlagDict]:
     coding_tokens = _coding_tokens_by_day(activity)
     found = [
         _unlinked_usage(activity, coding_tokens),
@@ -61,7 +61,7 @@ def _coding_tokens_by_day(activity: Activity) -> dict[date, int]:
     return {day: count for day, count in tokens.items() if count}
 
 
-def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
+def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
     total = sum(coding_tokens.values())
     busy = work_days(activity)
     days = sorted(day for day in coding_tokens if day not in busy)
@@ -80,7 +80,7 @@ def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> dict[
     }
 
 
-def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
+def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
     commit_days = {commit.authored_at.date() for commit in activity.commits}
     idle_sessions = [
         session
@@ -128,7 +128,7 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, 
     }
 
 
-def _volume_spike(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
+def _volume_spike(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
     """A week with at least three times the person's median weekly volume and no more output than a median week."""
     week_tokens: dict[date, int] = defaultdict(int)
     for day, tokens in coding_tokens.items():

@@ -7,10 +7,10 @@ none is stored anywhere.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import is_coding_tool, session_days
+from evidence.facts.schema import Level, PatternDict
 from evidence.models import AttributionRule, ToolOutcomeFact, UsageSession
 
 EDIT_CALLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit", "edit_tool", "multi_edit_tool", "write_tool"})
@@ -29,7 +29,7 @@ def calls(session: UsageSession, names: frozenset[str]) -> int:
     return sum(int(count) for name, count in session.tool_calls.items() if name in names)
 
 
-def patterns_section(*, activity: Activity) -> list[dict[str, Any]]:
+def patterns_section(*, activity: Activity) -> list[PatternDict]:
     sessions = [session for session in activity.sessions if is_coding_tool(session.tool)]
     daily = _daily_metrics(activity)
     found = [
@@ -49,11 +49,11 @@ def _daily_metrics(activity: Activity) -> dict[str, int]:
     return totals
 
 
-def _session_confidence(count: int) -> str:
+def _session_confidence(count: int) -> Level:
     return "high" if count >= HIGH_CONFIDENCE_SESSIONS else "medium"
 
 
-def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[str, int]) -> dict[str, Any] | None:
+def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[str, int]) -> PatternDict | None:
     delegated = [
         session
         for session in sessions
@@ -70,7 +70,7 @@ def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[st
     agent_requests = daily[ToolOutcomeFact.Metric.AGENT_REQUESTS]
     if len(delegated) < MIN_SESSIONS and not agent_commits and agent_requests < MIN_DAILY_REQUESTS:
         return None
-    confidence = "high" if agent_commits or len(delegated) >= HIGH_CONFIDENCE_SESSIONS else "medium"
+    confidence: Level = "high" if agent_commits or len(delegated) >= HIGH_CONFIDENCE_SESSIONS else "medium"
     if len(delegated) < MIN_SESSIONS and not agent_commits:
         confidence = "low"
     return {
@@ -87,7 +87,7 @@ def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[st
     }
 
 
-def _exploration(sessions: list[UsageSession], daily: dict[str, int]) -> dict[str, Any] | None:
+def _exploration(sessions: list[UsageSession], daily: dict[str, int]) -> PatternDict | None:
     exploring = [
         session
         for session in sessions
@@ -109,7 +109,7 @@ def _exploration(sessions: list[UsageSession], daily: dict[str, int]) -> dict[st
     }
 
 
-def _iterative_debugging(sessions: list[UsageSession]) -> dict[str, Any] | None:
+def _iterative_debugging(sessions: list[UsageSession]) -> PatternDict | None:
     cycling = [
         session
         for session in sessions
@@ -130,7 +130,7 @@ def _iterative_debugging(sessions: list[UsageSession]) -> dict[str, Any] | None:
     }
 
 
-def _review_assistance(activity: Activity) -> dict[str, Any] | None:
+def _review_assistance(activity: Activity) -> PatternDict | None:
     """Review days with AI coding-tool use and no commit of one's own: timing only, so low confidence."""
     usage_days = {fact.day for fact in activity.usage_facts if is_coding_tool(fact.tool)}
     usage_days |= {day for session in activity.sessions for day in session_days(session)}
@@ -151,7 +151,7 @@ def _review_assistance(activity: Activity) -> dict[str, Any] | None:
     }
 
 
-def _inline_completion(daily: dict[str, int]) -> dict[str, Any] | None:
+def _inline_completion(daily: dict[str, int]) -> PatternDict | None:
     accepted = daily[ToolOutcomeFact.Metric.SUGGESTIONS_ACCEPTED]
     if not accepted:
         return None

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import orjson
 
-from evidence.importers.base import ActorRef, Facts, OutcomeRow, SessionRow, UsageRow
+from evidence.importers.base import ActorRef, Facts, SessionRow, ToolOutcomeRow, UsageRow
 
 FORMAT = 1
 TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")
@@ -124,7 +124,7 @@ def contribution_decode(text: str) -> Facts:
             )
         )
     for actor, day, tool, metric, value in document["o"]:
-        facts.outcomes.append(OutcomeRow(actors[actor], dt.date.fromisoformat(day), tool, metric, value))
+        facts.outcomes.append(ToolOutcomeRow(actors[actor], dt.date.fromisoformat(day), tool, metric, value))
     for actor, session_id, tool, started, ended, *counts, cost, accepted, rejected, calls in document["s"]:
         facts.sessions.append(
             SessionRow(

@@ -25,7 +25,7 @@ def purposes_create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0010_raw_payload_as_json'),
+        ('evidence', '0013_committer_only_is_a_signal'),
         ('reviews', '0003_run_facts_build'),
     ]
 
