@@ -2,8 +2,11 @@
 
 An importer declares, per source, the fields it keeps (a `Spec`). `pick` copies exactly those fields out of a
 provider record, checking each one, so prompt and response text never reaches the database: whatever a spec does
-not name is dropped before anything is stored. Facts are then derived from that kept payload alone, so the
-payload of an older import can be re-derived to undo its contribution when a provider revises a record.
+not name is dropped before anything is stored. Facts are then derived from that kept payload alone; what they
+added is stored with the record (evidence.services.usage.contributions), so a revision undoes exactly that.
+
+A natural key names every dimension the provider can group the record by; purpose labels (`purpose_label`) are
+short checked tags, never prose.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ contribution stored with the record, exactly what it added before (evidence.serv
 are therefore sums that any order of imports, re-imports, revisions and overlapping files leaves the same. A key
 met twice in one file with different values means the importer cannot tell two records apart: the file is
 rejected, naming the fields that differ. After the last chunk, `finish` checks that the contributions stored for
-the file's records add up to the file's summary. The SQL (COPY and INSERT … SELECT … ON CONFLICT on PostgreSQL, multi-row INSERT … ON CONFLICT on
-SQLite) is in evidence.services.usage.upsert; a chunk's raw records and facts are written by its background
-writer while the next chunk is parsed.
+the file's records add up to the file's summary. The SQL (COPY and INSERT … SELECT … ON CONFLICT on PostgreSQL,
+multi-row INSERT … ON CONFLICT on SQLite) is in evidence.services.usage.upsert; a chunk's raw records and facts
+are written by its background writer while the next chunk is parsed.
 """
 
 from __future__ import annotations
