@@ -2,13 +2,14 @@
 
 A result's natural key is its bucket start and every dimension the report can group by (account_id, api_key_id,
 service_account_id, workspace_id, model, service_tier, context_window, inference_geo, speed). Purpose: the
-result's `workspace_id`.
+result's `workspace_id` and `api_key_id` (in the Console CSV, the workspace's and the key's names).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from evidence.importers.anthropic_console import CONSOLE_USAGE
 from evidence.importers.base import (
     COUNT,
     FLAG,
@@ -71,6 +72,7 @@ class AnthropicUsage(BucketedUsage):
     provider = PROVIDER
     bucket_fields = ("starting_at", "ending_at")
     description = "Admin API messages usage report pages (buckets of results grouped by account, key, model, …)"
+    csv_shapes = (CONSOLE_USAGE,)
 
     def keep(self, record: dict[str, Any]) -> Kept:
         payload = pick(record, RESULT_SPEC)
@@ -88,7 +90,9 @@ class AnthropicUsage(BucketedUsage):
             tool="api",
             model=payload.get("model", ""),
             dimension="|".join(str(payload.get(name, "")) for name in DIMENSIONS).strip("|"),
-            purpose=purpose_label([("workspace_id", payload.get("workspace_id"))]),
+            purpose=purpose_label(
+                [("workspace_id", payload.get("workspace_id")), ("api_key_id", payload.get("api_key_id"))]
+            ),
             input_uncached=payload["uncached_input_tokens"],
             cache_read=payload.get("cache_read_input_tokens", 0),
             cache_write=cache_creation.get("ephemeral_5m_input_tokens", 0)

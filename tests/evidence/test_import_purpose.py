@@ -167,3 +167,11 @@ def test_an_admin_maps_a_label_to_a_purpose_and_by_purpose_follows(tmp_path: Pat
         ("incident", True, 9920),
         ("request_tags=claude-code|team_id=team-plat", False, 2300),
     ]
+
+
+def test_the_console_csv_workspace_and_key_names_are_the_purpose() -> None:
+    import_ok("anthropic-usage", FIXTURES / "field" / "case04_anthropic_console_usage.csv")
+    assert purposes("anthropic-usage") == [
+        "workspace_id=Claude Code|api_key_id=claude_code_key_ana_x1",
+        "workspace_id=Default|api_key_id=ci-review-bot",
+    ]

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from evidence.importers import IMPORTERS
 from evidence.importers.base import Importer, RecordError
+from evidence.importers.detection import record_explained
 from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
 from evidence.services.usage.chunk_writer import (
@@ -316,7 +317,7 @@ def _chunks_write(
                 else:
                     raise RecordError(indistinguishable(earlier[0], earlier[2], item))
         except RecordError as error:
-            raise RecordRejectedError(item_where, str(error)) from None
+            raise RecordRejectedError(item_where, record_explained(importer, record, str(error))) from None
         if len(pending) >= CHUNK_RECORDS:
             writer.flush(pending)
             pending = {}
