@@ -19,10 +19,9 @@ from decimal import Decimal
 
 import orjson
 
-from evidence.importers.base import ActorRef, Facts, SessionRow, ToolOutcomeRow, UsageRow
+from evidence.importers.base import TOKEN_KINDS, ActorRef, Facts, SessionRow, ToolOutcomeRow, UsageRow
 
 FORMAT = 1
-TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")
 USAGE_TOKENS, USAGE_COST, USAGE_STANDS_IN = 7, 12, 14  # positions in a usage row, as `contribution_encode` writes it
 
 

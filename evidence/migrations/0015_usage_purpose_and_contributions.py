@@ -25,7 +25,7 @@ def purposes_create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0013_committer_only_is_a_signal'),
+        ('evidence', '0014_merge_repository_identity_tool_signals'),
         ('reviews', '0003_run_facts_build'),
     ]
 
