@@ -6,13 +6,20 @@ docs/evidence-definitions.md, so a reader can check why a flag was raised.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
 from evidence.facts.activity import Activity
-from evidence.facts.involvement import is_coding_tool, session_days
+from evidence.facts.involvement import (
+    LINK_WINDOW_WORKING_DAYS,
+    is_coding_tool,
+    pr_span_days,
+    session_days,
+    working_days_between,
+)
 from evidence.facts.usage import fact_tokens
 from evidence.models import ToolOutcomeFact, UsageSession
 
@@ -41,16 +48,19 @@ def flags_section(*, activity: Activity) -> list[dict[str, Any]]:
 
 
 def work_days(activity: Activity) -> set[date]:
-    """Days with a commit, PR event or review of the person's: work that AI use on that day could belong to."""
+    """Days with a commit, a day of a PR's span or a review of the person's: work that AI use could have fed."""
     days = {commit.authored_at.date() for commit in activity.commits}
     for pull_request in activity.pull_requests:
-        days |= {
-            moment.date()
-            for moment in (pull_request.created_at, pull_request.merged_at, pull_request.closed_at)
-            if moment is not None
-        }
+        days.update(pr_span_days(pull_request, activity))
     days |= {review.submitted_at.date() for review in activity.reviews_given}
     return days
+
+
+def _near_work(day: date, work: list[date]) -> bool:
+    """Whether any work day lies within the linking window (5 working days) before or after this day."""
+    index = bisect_left(work, day)
+    neighbours = work[max(index - 1, 0) : index + 1]
+    return any(abs(working_days_between(day, other)) <= LINK_WINDOW_WORKING_DAYS for other in neighbours)
 
 
 def _coding_tokens_by_day(activity: Activity) -> dict[date, int]:
@@ -63,8 +73,8 @@ def _coding_tokens_by_day(activity: Activity) -> dict[date, int]:
 
 def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
     total = sum(coding_tokens.values())
-    busy = work_days(activity)
-    days = sorted(day for day in coding_tokens if day not in busy)
+    work = sorted(work_days(activity))
+    days = sorted(day for day in coding_tokens if not _near_work(day, work))
     unlinked = sum(coding_tokens[day] for day in days)
     share = unlinked / total if total else 0.0
     if not days or (len(days) < UNLINKED_MIN_DAYS and share < UNLINKED_MIN_SHARE):
@@ -72,8 +82,10 @@ def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> dict[
     return {
         "kind": "unlinked_usage",
         "summary": (
-            f"AI coding-tool use on {len(days)} day(s) with no commit, pull request or review. It may be "
-            "exploration, learning, design or work outside the connected repositories: the employee can explain."
+            f"AI coding-tool use on {len(days)} day(s), {share:.0%} of the cycle's coding-tool tokens, with no "
+            f"commit, pull request or review within {LINK_WINDOW_WORKING_DAYS} working days before or after. It "
+            "may be exploration, learning, design or work outside the connected repositories: the employee can "
+            "explain."
         ),
         "days": [day.isoformat() for day in days],
         "figures": {"days": len(days), "tokens_on_those_days": unlinked, "share_of_coding_tokens": round(share, 4)},
