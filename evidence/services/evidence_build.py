@@ -1,7 +1,8 @@
 """Building and storing evidence facts: one person, or a whole cycle fanned out in chunks with progress in rows.
 
-Everything here is rerun-safe. A person's snapshot is one row per person and cycle, replaced on rebuild; a chunk
-delivered twice rebuilds the same rows; finalize counts from the rows and settles team bands once all are built.
+Everything here is rerun-safe. A cycle build first measures durability at the cycle's end (incremental: commits
+measured there before are skipped); a person's snapshot is one row per person and cycle, replaced on rebuild; a
+chunk delivered twice rebuilds the same rows; finalize counts from the rows and settles team bands once all are built.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 from evidence.facts.usage import cost_band
 from evidence.models import EvidenceFacts, FactsBuild
 from evidence.selectors import person_evidence_get
+from evidence.services.activity.durability import CycleDurability, cycle_durability_measure
 from evidence.services.linking import work_links_store
 from reviews.errors import ApplicationError
 from reviews.models import Person, ReviewCycle
@@ -26,8 +28,16 @@ logger = logging.getLogger("tokenproof.evidence")
 DEFAULT_CHUNK_SIZE = 100
 
 
-def evidence_build(*, person: Person, cycle: ReviewCycle, build: FactsBuild | None = None) -> EvidenceFacts:
-    """Link the person's usage to their work, compute the facts and store both. Idempotent."""
+def evidence_build(
+    *, person: Person, cycle: ReviewCycle, build: FactsBuild | None = None, measure_durability: bool = False
+) -> EvidenceFacts:
+    """Link the person's usage to their work, compute the facts and store both. Idempotent.
+
+    measure_durability: first measure the cycle's commits at its end, as a cycle build does (for a build of one
+    person alone; a cycle build measures once, before its chunks).
+    """
+    if measure_durability:
+        cycle_durability_measure(cycle=cycle)
     evidence = person_evidence_get(person=person, cycle=cycle)
     with transaction.atomic():
         work_links_store(person=person, activity=evidence.activity, involvement=evidence.involvement)
@@ -73,6 +83,19 @@ def facts_build_fan_out_rollback_unsafe(*, build_id: int, then: Signature[Any]) 
     from evidence.tasks.facts import fan_out_rollback_unsafe
 
     fan_out_rollback_unsafe(build_id=build_id, then=then)
+
+
+def facts_build_durability_measure(*, build_id: int) -> CycleDurability | None:
+    """A cycle build's first step: durability of the cycle's commits at its end, in every repository with a local
+    clone. Never raises: a failure is logged and the facts still build, with survival as last measured (or none)."""
+    build = FactsBuild.objects.select_related("cycle").get(pk=build_id)
+    if build.status in FactsBuild.TERMINAL:
+        return None
+    try:
+        return cycle_durability_measure(cycle=build.cycle)
+    except Exception:  # a durability failure must not stop the cycle's facts: logged, the chunks still run
+        logger.exception("evidence build %s: durability not measured", build_id)
+        return None
 
 
 def population_ids(*, cycle: ReviewCycle) -> list[int]:

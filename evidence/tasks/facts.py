@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import chord, group, shared_task
+from celery import chain, chord, group, shared_task
 from celery.canvas import Signature
 
 from evidence.models import FactsBuild
@@ -17,6 +17,13 @@ def build_facts(person_id: int, cycle_id: int) -> int:
 
     person = Person.objects.select_related("manager").get(pk=person_id)
     return evidence_build(person=person, cycle=ReviewCycle.objects.get(pk=cycle_id)).pk
+
+
+@shared_task(name="evidence.measure_cycle_durability", acks_late=True)
+def measure_cycle_durability(build_id: int) -> None:
+    from evidence.services.evidence_build import facts_build_durability_measure
+
+    facts_build_durability_measure(build_id=build_id)
 
 
 @shared_task(name="evidence.build_facts_chunk", acks_late=True)
@@ -34,10 +41,12 @@ def finalize_facts(build_id: int) -> str:
 
 
 def fan_out_rollback_unsafe(*, build_id: int, then: Signature[Any] | None = None) -> None:
-    """Send one task per chunk, then finalize (or `then`), which reads the rows. Call only after the row is committed."""
+    """Measure durability at the cycle's end, then send one task per chunk, then finalize (or `then`), which reads
+    the rows. Call only after the row is committed."""
     from evidence.services.evidence_build import population_ids
 
     build = FactsBuild.objects.select_related("cycle").get(pk=build_id)
     people = population_ids(cycle=build.cycle)
     chunks = [people[index : index + build.chunk_size] for index in range(0, len(people), build.chunk_size)]
-    chord(group(build_facts_chunk.si(build_id, chunk) for chunk in chunks))(then or finalize_facts.si(build_id))
+    header = group(build_facts_chunk.si(build_id, chunk) for chunk in chunks)
+    chain(measure_cycle_durability.si(build_id), chord(header, then or finalize_facts.si(build_id)))()

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from evidence.models import EvidenceFacts, FactsBuild, WorkLink
 from evidence.services.evidence_build import evidence_build, facts_build_chunk, facts_build_finalize, facts_build_start
-from evidence.tasks.facts import build_facts, build_facts_chunk, finalize_facts
+from evidence.tasks.facts import build_facts, build_facts_chunk, finalize_facts, measure_cycle_durability
 from reviews.errors import ApplicationError
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.evidence.scenarios.checks import facts_schema
@@ -23,10 +23,11 @@ D = date
 
 
 def test_task_names_are_stable() -> None:
-    assert (build_facts.name, build_facts_chunk.name, finalize_facts.name) == (
+    assert (build_facts.name, build_facts_chunk.name, finalize_facts.name, measure_cycle_durability.name) == (
         "evidence.build_facts",
         "evidence.build_facts_chunk",
         "evidence.finalize_facts",
+        "evidence.measure_cycle_durability",
     )
 
 
