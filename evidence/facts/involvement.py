@@ -17,9 +17,25 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from evidence.facts.activity import Activity
-from evidence.models import Commit, PullRequest, ToolReportedCommit, UsageFact, UsageSession, WorkLink
+from evidence.models import (
+    AttributionRule,
+    Commit,
+    PullRequest,
+    ToolReportedCommit,
+    UsageFact,
+    UsageSession,
+    WorkLink,
+)
 
 Reason = WorkLink.Reason
+ATTRIBUTION_EVIDENCE: dict[str, str] = {
+    AttributionRule.Kind.TOOL_SHA: "commit SHA reported by the tool",
+    AttributionRule.Kind.AGENT_IDENTITY: "agent as the commit's author",
+    AttributionRule.Kind.COAUTHOR_TRAILER: "co-author trailer",
+    AttributionRule.Kind.SESSION_TRAILER: "session trailer",
+    AttributionRule.Kind.SUBJECT_PREFIX: "subject prefix",
+    AttributionRule.Kind.PR_MARKER: "pull request label or body marker",
+}
 
 # Tools whose use can produce code. Chat and raw API use are real usage but are never linked to a commit by time.
 CODING_TOOLS = frozenset(
@@ -49,6 +65,7 @@ class Link:
     tools: tuple[str, ...]
     usage_fact_id: int | None = None
     session_id: int | None = None
+    evidence: str = ""  # what the link rests on, in words a reader can check: "co-author trailer"
 
     @property
     def direct(self) -> bool:
@@ -152,13 +169,19 @@ class _UsageByDay:
         return named, [fact for fact, _fit in facts], [session for session, _fit in sessions]
 
     def temporal(
-        self, *, days: list[tuple[date, int]], repository: str, reasons: tuple[str, str], confidences: tuple[float, float]
+        self,
+        *,
+        days: list[tuple[date, int]],
+        repository: str,
+        reasons: tuple[str, str],
+        confidences: tuple[float, float],
+        evidence: tuple[str, str],
     ) -> tuple[Link, set[date]] | None:
         """The strongest link from usage on these (day, working days before the work) pairs, and every day that fed
         the work; None when no day has usage that fits the repository. Usage naming another repository never links.
 
-        reasons: for use on the work's own day, for use earlier in the window; confidences: when the source names
-        this repository, when it names none.
+        reasons and evidence: for use on the work's days, for use earlier in the window (evidence's second text
+        takes {days}); confidences: when the source names this repository, when it names none.
         """
         best: Link | None = None
         fed: set[date] = set()
@@ -178,6 +201,7 @@ class _UsageByDay:
                     tools=(),
                     usage_fact_id=facts[0].pk if facts else None,
                     session_id=sessions[0].pk if sessions else None,
+                    evidence=evidence[0] if before == 0 else evidence[1].format(days=before),
                 )
         if best is None:
             return None
@@ -225,20 +249,35 @@ class _Linker:
 
     def direct(self, commit: Commit) -> list[Link]:
         links = [
-            Link(Reason.COMMIT_SHA, TOOL_SHA_CONFIDENCE, (tool_commit.tool,))
+            Link(Reason.COMMIT_SHA, TOOL_SHA_CONFIDENCE, (tool_commit.tool,), evidence="commit SHA reported by the tool")
             for tool_commit in self.reported[commit.sha]
         ]
         links += [
-            Link(Reason.COMMIT_SHA, TOOL_SHA_CONFIDENCE, (session.tool,), session_id=session.pk)
+            Link(
+                Reason.COMMIT_SHA,
+                TOOL_SHA_CONFIDENCE,
+                (session.tool,),
+                session_id=session.pk,
+                evidence="commit SHA in the tool's session",
+            )
             for session in self.sessions_by_sha[commit.sha]
         ]
         for _key, value in commit.trailers:
             session = self.sessions_by_id.get(str(value).strip())
             if session is not None:
-                links.append(Link(Reason.SESSION, SESSION_CONFIDENCE, (session.tool,), session_id=session.pk))
+                links.append(
+                    Link(
+                        Reason.SESSION,
+                        SESSION_CONFIDENCE,
+                        (session.tool,),
+                        session_id=session.pk,
+                        evidence="session id in a trailer",
+                    )
+                )
         for attribution in self.activity.attributions_of(commit):
-            reason = Reason.COMMIT_SHA if attribution.kind == "tool_sha" else Reason.TRAILER
-            links.append(Link(reason, attribution.confidence, (attribution.tool,)))
+            reason = Reason.COMMIT_SHA if attribution.kind == AttributionRule.Kind.TOOL_SHA else Reason.TRAILER
+            evidence = ATTRIBUTION_EVIDENCE.get(attribution.kind, attribution.kind)
+            links.append(Link(reason, attribution.confidence, (attribution.tool,), evidence=evidence))
         return links
 
     def commit(self, commit: Commit) -> list[Link]:
@@ -250,6 +289,10 @@ class _Linker:
             repository=commit.repository.full_name,
             reasons=(Reason.SAME_DAY, Reason.DAYS_BEFORE),
             confidences=(SAME_DAY_SAME_REPO_CONFIDENCE, SAME_DAY_CONFIDENCE),
+            evidence=(
+                "AI coding-tool use on the commit's day",
+                "AI coding-tool use {days} working day(s) before the commit",
+            ),
         )
         if found is None:
             return []
@@ -267,7 +310,7 @@ class _Linker:
                 links.append(best)
         labels = [str(label).lower() for label in pull_request.labels]
         if pull_request.body_markers or any(word in label for label in labels for word in PR_AI_LABEL_WORDS):
-            links.append(Link(Reason.TRAILER, PR_MARKER_CONFIDENCE, ()))
+            links.append(Link(Reason.TRAILER, PR_MARKER_CONFIDENCE, (), evidence="pull request label or body marker"))
         if links:
             return links
         span = pr_span_days(pull_request, self.activity)
@@ -277,6 +320,10 @@ class _Linker:
             repository=pull_request.repository.full_name,
             reasons=(Reason.PR_SPAN, Reason.PR_SPAN),
             confidences=(PR_SPAN_CONFIDENCE, PR_SPAN_CONFIDENCE),
+            evidence=(
+                "AI coding-tool use between the pull request's first commit and its merge",
+                "AI coding-tool use {days} working day(s) before the pull request's first commit",
+            ),
         )
         if found is None:
             return []

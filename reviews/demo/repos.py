@@ -24,7 +24,6 @@ from pathlib import Path
 
 from evidence.git.log import commits_read
 from evidence.models import Repository
-from evidence.services.activity.durability import durability_measure
 from evidence.services.activity.git import git_import
 from evidence.services.activity.github import github_repo_sync
 from reviews.demo.company import TEAMS, DemoPerson
@@ -336,7 +335,8 @@ class DemoReposImported:
 
 def demo_repos_import(*, folder: Path, seed: int, people: list[DemoPerson]) -> DemoReposImported:
     """Build the repositories, serve them through the GitHub stand-in on a free port, sync them through PyGithub,
-    then import each clone over its synced repository and measure durability since the cycle's start."""
+    then import each clone over its synced repository. Durability is measured by the cycle's evidence build, as in
+    the ordinary flow: nothing here asks for it."""
     built = demo_repos_build(folder=folder, seed=seed, people=people)
     state = StandinState(org=ORG, repos={demo.name: standin_repo(demo) for demo in built}, tokens={DEMO_TOKEN})
     server = standin_start(state)
@@ -348,7 +348,6 @@ def demo_repos_import(*, folder: Path, seed: int, people: list[DemoPerson]) -> D
             )
             github_repo_sync(repository_id=repository.pk, token=DEMO_TOKEN)
             git_import(path=demo.path, repository=repository)
-            durability_measure(repository=repository, since=CYCLE_START)
             commits += repository.commits.count()
             pulls += repository.pull_requests.count()
     finally:

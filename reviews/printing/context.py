@@ -311,7 +311,7 @@ def _highlight(item: Any, notes: Mapping[str, str]) -> Highlight:
         title=clip(item.get("title")),
         url=clip(url, 300) if url.startswith("https://") else "",
         tools=", ".join(clip(tool, 60) for tool in _list(ai.get("tools"))) or NO_DATA,
-        reason=clip(ai.get("reason"), LONG),
+        reason=clip(ai.get("evidence") or ai.get("reason"), LONG),  # the evidence in words, when the facts carry it
         confidence=clip(ai.get("confidence"), 20) or NO_DATA,
         outcome=", ".join(part for part in parts if part) or NO_DATA,
         outcome_confidence=clip(_dict(outcome.get("confidence")).get("level"), 20),
