@@ -167,6 +167,7 @@ class PacketContext:
     coverage_confidence: str
     work_confidence: str
     unresolved_identities: str
+    repositories_without_blame: tuple[str, ...]
     outcome_caveats: tuple[Caveat, ...]
     usage_caveats: tuple[Caveat, ...]
     caveats: tuple[Caveat, ...]
@@ -249,6 +250,7 @@ def packet_context_build(
         coverage_confidence=confidence_text(coverage.get("confidence")),
         work_confidence=confidence_text(work.get("confidence")),
         unresolved_identities=number(coverage.get("unresolved_identities")),
+        repositories_without_blame=tuple(clip(name) for name in _list(coverage.get("repositories_without_blame"))),
         outcome_caveats=tuple(c for c in caveats if c.applies_to.startswith(OUTCOME_CAVEAT_KEYS)),
         usage_caveats=tuple(c for c in caveats if c.applies_to.startswith(USAGE_CAVEAT_KEYS)),
         caveats=tuple(caveats),
@@ -479,7 +481,12 @@ def _summary(
 ) -> tuple[str, ...]:
     sentences = []
     if tools:
-        patterns = [_pattern(_dict(item)).label.lower() for item in _list(facts.get("patterns"))]
+        # a pattern resting on a single item (low confidence) is shown in section 4 with its figures, never claimed here
+        patterns = [
+            _pattern(_dict(item)).label.lower()
+            for item in _list(facts.get("patterns"))
+            if _dict(item).get("confidence") in ("medium", "high")
+        ]
         sentences.append(
             f"Used {', '.join(tool.name for tool in tools)} on {number(usage.get('active_days'))} days"
             + (f"; the usage patterns seen were {', '.join(patterns)}." if patterns else ".")

@@ -55,6 +55,42 @@ def test_patterns_each_rest_on_the_metadata_they_name() -> None:
     assert facts["usage"]["sessions"] == 9
 
 
+def test_one_agent_commit_is_a_delegation_pattern_of_low_confidence() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    person = make_person()
+    commit(person, day=D(2026, 3, 2), additions=40, ai="copilot-agent")
+
+    facts = valid_facts(person, cycle)
+
+    delegation = next(pattern for pattern in facts["patterns"] if pattern["kind"] == "delegation")
+    assert delegation["rests_on"] == {
+        "sessions_with_many_accepted_edits": 0,
+        "accepted_edits_in_those_sessions": 0,
+        "commits_authored_by_an_agent": 1,
+        "agent_requests": 0,
+    }
+    assert delegation["confidence"] == "low"  # one item is an anecdote
+
+
+def test_inline_completions_on_one_day_are_low_and_never_high() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    once, often = make_person(email="once@example.com"), make_person(email="often@example.com")
+    outcome(once, day=D(2026, 3, 2), metric=ToolOutcomeFact.Metric.SUGGESTIONS_ACCEPTED, value=300, tool="copilot")
+    for offset in range(10):
+        day = D(2026, 3, 2) + timedelta(days=offset)
+        outcome(often, day=day, metric=ToolOutcomeFact.Metric.SUGGESTIONS_ACCEPTED, value=30, tool="copilot")
+
+    levels = [
+        next(item for item in valid_facts(person, cycle)["patterns"] if item["kind"] == "inline_completion")
+        for person in (once, often)
+    ]
+
+    assert [(item["rests_on"]["days_with_accepted_suggestions"], item["confidence"]) for item in levels] == [
+        (1, "low"),
+        (10, "medium"),
+    ]
+
+
 def test_a_week_of_triple_volume_with_no_more_output_is_a_volume_spike() -> None:
     cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
     person = make_person()

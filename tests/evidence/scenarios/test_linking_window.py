@@ -77,6 +77,7 @@ def test_daily_ai_use_with_a_commit_every_third_day_raises_no_flag(cycle, tmp_pa
     # each commit has use on its own day; the analytics name no repository, so 0.35
     assert sorted(WorkLink.objects.values_list("reason", "confidence")) == [("same_day", 0.35)] * 7
     assert facts["outcomes"]["ai_assisted"]["commits"] == 7
+    assert facts["coverage"]["repositories_without_blame"] == []  # a local clone: durability measured
 
 
 def test_a_week_of_exploration_before_a_large_pr_raises_no_flag(  # type: ignore[no-untyped-def]
@@ -144,6 +145,12 @@ def test_a_week_of_exploration_before_a_large_pr_raises_no_flag(  # type: ignore
     assert facts["coverage"]["usage_linked_share"] == 1.0
     assert facts["outcomes"]["ai_assisted"]["prs_merged"] == 1
     assert facts["highlights"][0]["ai"]["reason"] == "pr_span"
+    assert facts["highlights"][0]["ai"]["evidence"] == (
+        "AI coding-tool use between the pull request's first commit and its merge"
+    )
+    # known from GitHub only: no blame, so no survival, and the packet says so for this repository
+    assert facts["outcomes"]["ai_assisted"]["survival_share"] is None
+    assert facts["coverage"]["repositories_without_blame"] == ["acme/shop"]
 
 
 def test_an_idle_looper_is_flagged_with_its_days_and_share(cycle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
