@@ -63,6 +63,12 @@ def _near_work(day: date, work: list[date]) -> bool:
     return any(abs(working_days_between(day, other)) <= LINK_WINDOW_WORKING_DAYS for other in neighbours)
 
 
+def _feeds_work(day: date, work: list[date]) -> bool:
+    """Whether a work day comes on this day or within the linking window (5 working days) after it."""
+    index = bisect_left(work, day)
+    return index < len(work) and working_days_between(day, work[index]) <= LINK_WINDOW_WORKING_DAYS
+
+
 def _coding_tokens_by_day(activity: Activity) -> dict[date, int]:
     tokens: dict[date, int] = defaultdict(int)
     for fact in activity.usage_facts:
@@ -93,7 +99,9 @@ def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> dict[
 
 
 def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
-    commit_days = {commit.authored_at.date() for commit in activity.commits}
+    """Long, heavy sessions (or heavy days without sessions) with nothing accepted and no work of the person on
+    them or in the 5 working days after: a long read before a change is exploration, not a loop."""
+    work = sorted(work_days(activity))
     idle_sessions = [
         session
         for session in activity.sessions
@@ -102,7 +110,7 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, 
         and session_tokens(session) >= IDLE_SESSION_MIN_TOKENS
         and session.edits_accepted == 0
         and not session.commit_shas
-        and not commit_days.intersection(session_days(session))
+        and not any(_feeds_work(day, work) for day in session_days(session))
     ]
     session_covered = {day for session in activity.sessions for day in session_days(session)}
     accepted_by_day: dict[date, int] = defaultdict(int)
@@ -115,7 +123,7 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, 
         if tokens >= IDLE_DAY_MIN_TOKENS
         and day not in session_covered
         and not accepted_by_day[day]
-        and day not in commit_days
+        and not _feeds_work(day, work)
     )
     if not idle_sessions and not idle_days:
         return None
@@ -124,8 +132,9 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, 
     return {
         "kind": "idle_loop",
         "summary": (
-            "Very high volume in long sessions with no accepted edit and no commit. Often an agent left running or "
-            "retrying; sometimes a long investigation: the employee can explain."
+            "Very high volume in long sessions with no accepted edit, and no commit, pull request or review then or "
+            f"in the {LINK_WINDOW_WORKING_DAYS} working days after. Often an agent left running or retrying; "
+            "sometimes a long investigation: the employee can explain."
         ),
         "days": [day.isoformat() for day in days],
         "figures": {
@@ -141,12 +150,14 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, 
 
 
 def _volume_spike(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
-    """A week with at least three times the person's median weekly volume and no more output than a median week."""
+    """A week with at least three times the person's median weekly volume, no more output than a median week, and no
+    work in the 5 working days after it: a heavy week of exploration that fed the next week's PR is not a spike."""
     week_tokens: dict[date, int] = defaultdict(int)
     for day, tokens in coding_tokens.items():
         week_tokens[_week_start(day)] += tokens
     if len(week_tokens) < SPIKE_MIN_WEEKS:
         return None
+    work = sorted(work_days(activity))
     week_output: dict[date, int] = defaultdict(int)
     for commit in activity.commits:
         week_output[_week_start(commit.authored_at.date())] += 1
@@ -158,7 +169,10 @@ def _volume_spike(activity: Activity, coding_tokens: dict[date, int]) -> dict[st
     spikes = sorted(
         week
         for week, tokens in week_tokens.items()
-        if median_tokens and tokens >= SPIKE_RATIO * median_tokens and week_output[week] <= median_output
+        if median_tokens
+        and tokens >= SPIKE_RATIO * median_tokens
+        and week_output[week] <= median_output
+        and not _feeds_work(week + timedelta(days=4), work)
     )
     if not spikes:
         return None

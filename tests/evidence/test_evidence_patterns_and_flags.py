@@ -113,6 +113,41 @@ def test_a_week_of_triple_volume_with_no_more_output_is_a_volume_spike() -> None
     assert facts["outcomes"]["ai_assisted"]["confidence"]["level"] == "low"
 
 
+def test_a_heavy_week_that_feeds_the_next_weeks_work_is_no_spike() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    person = make_person()
+    mondays = [D(2026, 2, 2) + timedelta(weeks=week) for week in range(6)]
+    for monday in mondays[:5]:
+        usage_day(person, day=monday, input_uncached=100_000)
+    for monday in mondays[:4]:
+        commit(person, day=monday, additions=10)
+    usage_day(person, day=mondays[4] + timedelta(days=1), input_uncached=1_000_000)  # exploring, no commit that week
+    commit(person, day=mondays[5] + timedelta(days=1), additions=400)  # the large change, the Tuesday after
+
+    assert [flag["kind"] for flag in valid_facts(person, cycle)["flags"]] == []
+
+
+def test_a_long_heavy_read_before_a_commit_two_days_later_is_no_idle_loop() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    reader, looper = make_person(email="reader@example.com"), make_person(email="looper@example.com")
+    for person in (reader, looper):
+        session(
+            person,
+            session_id=f"long-{person.pk}",
+            start=at(D(2026, 3, 3), 9),  # a Tuesday
+            hours=3,
+            input_uncached=300_000,
+            cache_read=2_700_000,
+            tool_calls={"Read": 80, "Grep": 30},
+        )
+    commit(reader, day=D(2026, 3, 5), additions=200)  # Thursday: the change the reading fed
+    commit(looper, day=D(2026, 3, 12), additions=200)  # 7 working days later: outside the window
+
+    kinds = {person.email: [flag["kind"] for flag in valid_facts(person, cycle)["flags"]] for person in (reader, looper)}
+
+    assert kinds == {"reader@example.com": [], "looper@example.com": ["idle_loop"]}
+
+
 def test_steady_volume_raises_no_spike() -> None:
     cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
     person = make_person()
