@@ -143,6 +143,7 @@ class _UsageByDay:
     def __init__(self, activity: Activity) -> None:
         self.facts: dict[date, list[UsageFact]] = defaultdict(list)
         self.sessions: dict[date, list[UsageSession]] = defaultdict(list)
+        self.fed_days: set[date] = set()  # usage days that a temporal link tied to work
         for fact in activity.usage_facts:
             if is_coding_tool(fact.tool) and fact.input_uncached + fact.cache_read + fact.cache_write + fact.output:
                 self.facts[fact.day].append(fact)
@@ -176,9 +177,10 @@ class _UsageByDay:
         reasons: tuple[str, str],
         confidences: tuple[float, float],
         evidence: tuple[str, str],
-    ) -> tuple[Link, set[date]] | None:
-        """The strongest link from usage on these (day, working days before the work) pairs, and every day that fed
-        the work; None when no day has usage that fits the repository. Usage naming another repository never links.
+    ) -> list[Link]:
+        """The strongest link from usage on these (day, working days before the work) pairs, or none when no day has
+        usage that fits the repository; usage naming another repository never links. The days that fed the work are
+        added to fed_days.
 
         reasons and evidence: for use on the work's days, for use earlier in the window (evidence's second text
         takes {days}); confidences: when the source names this repository, when it names none.
@@ -204,8 +206,9 @@ class _UsageByDay:
                     evidence=evidence[0] if before == 0 else evidence[1].format(days=before),
                 )
         if best is None:
-            return None
-        return replace(best, tools=tuple(sorted(tools))), fed
+            return []
+        self.fed_days |= fed
+        return [replace(best, tools=tuple(sorted(tools)))]
 
 
 def involvement_find(activity: Activity) -> Involvement:
@@ -223,7 +226,7 @@ def involvement_find(activity: Activity) -> Involvement:
         links = linker.pull_request(pull_request, involvement)
         if links:
             involvement.pr_links[pull_request.pk] = links
-    involvement.linked_days |= linker.fed_days
+    involvement.linked_days |= linker.by_day.fed_days
     return involvement
 
 
@@ -231,7 +234,6 @@ class _Linker:
     def __init__(self, activity: Activity) -> None:
         self.activity = activity
         self.by_day = _UsageByDay(activity)
-        self.fed_days: set[date] = set()  # usage days that a temporal link tied to work
         self.reported: dict[str, list[ToolReportedCommit]] = defaultdict(list)
         for tool_commit in activity.tool_commits:
             self.reported[tool_commit.sha].append(tool_commit)
@@ -249,7 +251,9 @@ class _Linker:
 
     def direct(self, commit: Commit) -> list[Link]:
         links = [
-            Link(Reason.COMMIT_SHA, TOOL_SHA_CONFIDENCE, (tool_commit.tool,), evidence="commit SHA reported by the tool")
+            Link(
+                Reason.COMMIT_SHA, TOOL_SHA_CONFIDENCE, (tool_commit.tool,), evidence="commit SHA reported by the tool"
+            )
             for tool_commit in self.reported[commit.sha]
         ]
         links += [
@@ -284,7 +288,7 @@ class _Linker:
         links = self.direct(commit)
         if links:
             return links
-        found = self.by_day.temporal(
+        return self.by_day.temporal(
             days=link_window_days(commit.authored_at.date()),
             repository=commit.repository.full_name,
             reasons=(Reason.SAME_DAY, Reason.DAYS_BEFORE),
@@ -294,11 +298,6 @@ class _Linker:
                 "AI coding-tool use {days} working day(s) before the commit",
             ),
         )
-        if found is None:
-            return []
-        link, fed = found
-        self.fed_days |= fed
-        return [link]
 
     def pull_request(self, pull_request: PullRequest, involvement: Involvement) -> list[Link]:
         """AI-assisted commits (a person's or an agent's) roll up to the PR they landed in; then markers; then the
@@ -315,7 +314,7 @@ class _Linker:
             return links
         span = pr_span_days(pull_request, self.activity)
         before = link_window_days(span[0])[1:] if span else []
-        found = self.by_day.temporal(
+        return self.by_day.temporal(
             days=[(day, 0) for day in span] + before,
             repository=pull_request.repository.full_name,
             reasons=(Reason.PR_SPAN, Reason.PR_SPAN),
@@ -325,11 +324,6 @@ class _Linker:
                 "AI coding-tool use {days} working day(s) before the pull request's first commit",
             ),
         )
-        if found is None:
-            return []
-        link, fed = found
-        self.fed_days |= fed
-        return [link]
 
 
 def pr_span_days(pull_request: PullRequest, activity: Activity) -> list[date]:

@@ -301,7 +301,9 @@ def demo_work_days(*, people: list[DemoPerson]) -> dict[str, list[date]]:
                 offsets[roles[role].email] = days
         for index, person in enumerate(engineers[6:], start=6):
             offsets[person.email] = list(mixed_days(index))
-    return {email: sorted((CYCLE_START + timedelta(days=day)).date() for day in days) for email, days in offsets.items()}
+    return {
+        email: sorted((CYCLE_START + timedelta(days=day)).date() for day in days) for email, days in offsets.items()
+    }
 
 
 def standin_repo(demo: DemoRepo) -> StandinRepo:

@@ -143,7 +143,9 @@ def test_a_long_heavy_read_before_a_commit_two_days_later_is_no_idle_loop() -> N
     commit(reader, day=D(2026, 3, 5), additions=200)  # Thursday: the change the reading fed
     commit(looper, day=D(2026, 3, 12), additions=200)  # 7 working days later: outside the window
 
-    kinds = {person.email: [flag["kind"] for flag in valid_facts(person, cycle)["flags"]] for person in (reader, looper)}
+    kinds = {
+        person.email: [flag["kind"] for flag in valid_facts(person, cycle)["flags"]] for person in (reader, looper)
+    }
 
     assert kinds == {"reader@example.com": [], "looper@example.com": ["idle_loop"]}
 

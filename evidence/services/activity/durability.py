@@ -7,8 +7,8 @@ flag; `import_git --durability-since` measures ahead of time, at the clone's tip
 
 from __future__ import annotations
 
-from collections import defaultdict
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,9 +16,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from evidence.facts.activity import Window
 from evidence.git.blame import blame_files
 from evidence.git.log import commits_read, git, repository_inspect
-from evidence.facts.activity import Window
 from evidence.models import Commit, Repository
 from reviews.errors import ApplicationError
 from reviews.models import ReviewCycle
@@ -53,9 +53,7 @@ def durability_measure(
         if not at_ref:
             raise ApplicationError(f"{repository}: no commit on or before {at_date.date()}")
     done = (
-        set(
-            Commit.objects.filter(repository=repository, survival_measured_at=at_date).values_list("sha", flat=True)
-        )
+        set(Commit.objects.filter(repository=repository, survival_measured_at=at_date).values_list("sha", flat=True))
         if at_date is not None
         else set()
     )

@@ -61,7 +61,9 @@ def test_daily_ai_use_with_a_commit_every_third_day_raises_no_flag(cycle, tmp_pa
     import_claude_code(
         tmp_path / "claude.json",
         [
-            claude_code_day("steve@example.com", day, tokens_in=40_000, tokens_out=4_000, cache_read=100_000, accepted=5)
+            claude_code_day(
+                "steve@example.com", day, tokens_in=40_000, tokens_out=4_000, cache_read=100_000, accepted=5
+            )
             for day in days
         ],
     )
