@@ -285,10 +285,9 @@ class _Linker:
         return links
 
     def commit(self, commit: Commit) -> list[Link]:
-        links = self.direct(commit)
-        if links:
-            return links
-        return self.by_day.temporal(
+        """Direct links when there are any, else the temporal one. The temporal look-up runs either way: the use in
+        the window fed the commit however it is attributed (coverage counts those days as linked)."""
+        temporal = self.by_day.temporal(
             days=link_window_days(commit.authored_at.date()),
             repository=commit.repository.full_name,
             reasons=(Reason.SAME_DAY, Reason.DAYS_BEFORE),
@@ -298,23 +297,14 @@ class _Linker:
                 "AI coding-tool use {days} working day(s) before the commit",
             ),
         )
+        return self.direct(commit) or temporal
 
     def pull_request(self, pull_request: PullRequest, involvement: Involvement) -> list[Link]:
-        """AI-assisted commits (a person's or an agent's) roll up to the PR they landed in; then markers; then the
-        PR's open span."""
-        links: list[Link] = []
-        for commit in self.activity.commits_of(pull_request):
-            best = strongest(involvement.commit_links.get(commit.pk) or self.direct(commit))
-            if best is not None and best.direct:
-                links.append(best)
-        labels = [str(label).lower() for label in pull_request.labels]
-        if pull_request.body_markers or any(word in label for label in labels for word in PR_AI_LABEL_WORDS):
-            links.append(Link(Reason.TRAILER, PR_MARKER_CONFIDENCE, (), evidence="pull request label or body marker"))
-        if links:
-            return links
+        """AI-assisted commits (a person's or an agent's) roll up to the PR they landed in; then markers; then use
+        during the PR's span or the 5 working days before it (looked up either way, for coverage, as for commits)."""
         span = pr_span_days(pull_request, self.activity)
         before = link_window_days(span[0])[1:] if span else []
-        return self.by_day.temporal(
+        temporal = self.by_day.temporal(
             days=[(day, 0) for day in span] + before,
             repository=pull_request.repository.full_name,
             reasons=(Reason.PR_SPAN, Reason.PR_SPAN),
@@ -324,6 +314,15 @@ class _Linker:
                 "AI coding-tool use {days} working day(s) before the pull request's first commit",
             ),
         )
+        links: list[Link] = []
+        for commit in self.activity.commits_of(pull_request):
+            best = strongest(involvement.commit_links.get(commit.pk) or self.direct(commit))
+            if best is not None and best.direct:
+                links.append(best)
+        labels = [str(label).lower() for label in pull_request.labels]
+        if pull_request.body_markers or any(word in label for label in labels for word in PR_AI_LABEL_WORDS):
+            links.append(Link(Reason.TRAILER, PR_MARKER_CONFIDENCE, (), evidence="pull request label or body marker"))
+        return links or temporal
 
 
 def pr_span_days(pull_request: PullRequest, activity: Activity) -> list[date]:
