@@ -42,3 +42,4 @@ def test_worker_builds_every_persons_facts_in_chunks(start_worker: Any) -> None:
         "above",
     }
     assert "evidence.build_facts_chunk" in worker.log()
+    assert "evidence.measure_cycle_durability" in worker.log()  # the build's first step, before the chunks
