@@ -35,6 +35,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from evidence.facts.build import person_facts_build  # noqa: E402
 from evidence.models import (  # noqa: E402
     Commit,
     CommitAttribution,
@@ -45,7 +46,6 @@ from evidence.models import (  # noqa: E402
     UsageFact,
     UsageSession,
 )
-from evidence.selectors import evidence_facts_get  # noqa: E402
 from evidence.services.evidence_build import facts_build_start  # noqa: E402
 from reviews.models import Person, ReviewCycle  # noqa: E402
 
@@ -183,10 +183,10 @@ def per_person(cycle: ReviewCycle, person: Person, repeats: int = 5) -> tuple[fl
     timings = []
     for _ in range(repeats):
         started = time.perf_counter()
-        evidence_facts_get(person=person, cycle=cycle)
+        person_facts_build(person=person, cycle=cycle)
         timings.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
-        evidence_facts_get(person=person, cycle=cycle)
+        person_facts_build(person=person, cycle=cycle)
     return statistics.median(timings), len(captured.captured_queries)
 
 

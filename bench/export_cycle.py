@@ -19,18 +19,22 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+if TYPE_CHECKING:
+    from evidence.facts.schema import EvidenceFactsDict
+
 DATA_DIR = Path(os.environ.setdefault("TOKENPROOF_DATA_DIR", tempfile.mkdtemp(prefix="tokenproof-bench-")))
 TEAM_SIZE = 8
 
 
-def sample_facts(*, person: Any, cycle: Any) -> dict[str, Any]:
+def sample_facts(*, packet: Any) -> EvidenceFactsDict:
     from tests.reviews.facts_samples import typical_facts
 
+    person = packet.person
     return typical_facts(seed=person.pk, name=person.name, email=person.email, team=person.team)
 
 
@@ -41,7 +45,7 @@ def run_worker(argv: list[str]) -> None:
     django.setup()
     import reviews.services.packets
 
-    setattr(reviews.services.packets, "evidence_facts_get", sample_facts)  # noqa: B010 -- the engine stand-in
+    setattr(reviews.services.packets, "packet_facts_get", sample_facts)  # noqa: B010 -- the engine stand-in
     from config.celery import app
 
     app.worker_main(["worker", *argv])

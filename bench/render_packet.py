@@ -37,6 +37,7 @@ django.setup()
 
 from weasyprint import HTML, Attachment  # noqa: E402
 
+from evidence.facts.schema import EvidenceFactsDict  # noqa: E402
 from reviews.printing.pdf import PRINT_CSS_PATH, RenderBudget, html_to_pdf, html_to_pdf_isolated  # noqa: E402
 from reviews.services.packets import facts_json_bytes, packet_html  # noqa: E402
 from tests.reviews.facts_samples import ten_x_facts, typical_facts  # noqa: E402
@@ -166,7 +167,7 @@ def main() -> None:
     if args.chromium and Path(CHROMIUM).exists():
         modes["chromium"] = lambda html, attachment: chromium(html)
 
-    def build(facts: dict[str, Any]) -> tuple[str, bytes]:
+    def build(facts: EvidenceFactsDict) -> tuple[str, bytes]:
         return packet_html(facts=facts, annotations=[], version=1), facts_json_bytes(facts=facts)
 
     typical = [build(typical_facts(seed=seed)) for seed in range(args.packets)]

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from evidence.facts.schema import stored_facts
 from evidence.models import FactsBuild
 from reviews.models import Annotation, EvidenceRun, Packet, Person, ReviewCycle
 from reviews.printing.context import PacketContext, packet_context_build
@@ -58,7 +59,7 @@ def packet_context_get(*, packet: Packet) -> PacketContext:
     """The context a stored packet version was printed from: its facts and its annotations snapshot."""
     generated = packet.generated_at or timezone.now()
     return packet_context_build(
-        facts=packet.facts,
+        facts=stored_facts(packet.facts),
         annotations=packet.annotations,
         version=packet.version,
         generated_on=timezone.localdate(generated),

@@ -1,6 +1,7 @@
 """The evidence facts, one module per section of the facts JSON (docs/evidence-schema.md).
 
-`evidence.selectors.evidence_facts_get` assembles them; nothing else builds facts.
+`evidence.facts.build.person_facts_build` assembles them; nothing else builds facts. Their types are in
+`evidence.facts.schema`.
 """
 
 from __future__ import annotations

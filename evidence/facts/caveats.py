@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from evidence.facts.schema import CaveatDict, OutcomePairDict, UsageDict
 
 NO_RANKING_CAVEAT = (
     "No one is ranked by token volume or cost: token and cost figures appear only as context in a person's own packet."
@@ -48,9 +48,8 @@ MOVED_METHOD = (
 )
 
 
-def caveats_section(*, facts: dict[str, Any]) -> list[dict[str, Any]]:
+def caveats_section(*, usage: UsageDict, outcomes: OutcomePairDict) -> list[CaveatDict]:
     """The caveats that apply to the figures present. The no-ranking sentence is always first."""
-    usage, outcomes = facts["usage"], facts["outcomes"]
     ai = outcomes["ai_assisted"]
     caveats = [
         ("general", NO_RANKING_CAVEAT),
@@ -64,7 +63,8 @@ def caveats_section(*, facts: dict[str, Any]) -> list[dict[str, Any]]:
         caveats.append(("survival_share", SURVIVAL_METHOD))
         caveats.append(("refactor_lines_deleted", REFACTOR_METHOD))
         caveats.append(("refactor_lines_moved", MOVED_METHOD))
-    if ai.get("confidence", {}).get("temporal_commits") or ai.get("confidence", {}).get("temporal_prs"):
+    split = ai["confidence"]  # built outcomes carry their confidence, and ai_assisted's its counts
+    if split["temporal_commits"] or split["temporal_prs"]:
         caveats.append(("outcomes.ai_assisted", TEMPORAL_LINKS))
     if usage["acceptance"]["rate"] is not None:
         caveats.append(("acceptance", ACCEPTANCE_WEAK))

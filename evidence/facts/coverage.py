@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from django.db.models import Exists, OuterRef
 
 from evidence.facts.activity import Activity, Window
+from evidence.facts.confidence import coverage_confidence
 from evidence.facts.involvement import Involvement, is_coding_tool
+from evidence.facts.schema import CoverageDict
 from evidence.facts.usage import fact_tokens
 from evidence.models import Repository, SourceActor, UsageFact
 
@@ -22,7 +23,7 @@ def unresolved_identities(*, window: Window) -> int:
     return SourceActor.objects.filter(owner=SourceActor.Owner.UNRESOLVED).filter(Exists(used)).count()
 
 
-def coverage_section(*, activity: Activity, involvement: Involvement, unresolved: int) -> dict[str, Any]:
+def coverage_section(*, activity: Activity, involvement: Involvement, unresolved: int) -> CoverageDict:
     days: dict[str, list[date]] = defaultdict(list)
     records: dict[str, int] = defaultdict(int)
 
@@ -45,6 +46,7 @@ def coverage_section(*, activity: Activity, involvement: Involvement, unresolved
     coding = [fact for fact in activity.usage_facts if is_coding_tool(fact.tool)]
     coding_total = sum(fact_tokens(fact) for fact in coding)
     linked = sum(fact_tokens(fact) for fact in coding if fact.day in involvement.linked_days)
+    linked_share = round(linked / coding_total, 4) if coding_total else None
     return {
         "sources": [
             {
@@ -55,9 +57,10 @@ def coverage_section(*, activity: Activity, involvement: Involvement, unresolved
             }
             for source in sorted(days)
         ],
-        "usage_linked_share": round(linked / coding_total, 4) if coding_total else None,
+        "usage_linked_share": linked_share,
         "unresolved_identities": unresolved,
         "repositories_without_blame": _repositories_without_blame(activity),
+        "confidence": coverage_confidence(linked=linked_share, unresolved=unresolved),
     }
 
 

@@ -10,7 +10,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, timedelta
 from statistics import median
-from typing import Any
 
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import (
@@ -20,6 +19,7 @@ from evidence.facts.involvement import (
     session_days,
     working_days_between,
 )
+from evidence.facts.schema import FlagDict
 from evidence.facts.usage import fact_tokens
 from evidence.models import ToolOutcomeFact, UsageSession
 
@@ -37,7 +37,7 @@ def session_tokens(session: UsageSession) -> int:
     return session.input_uncached + session.cache_read + session.cache_write + session.output
 
 
-def flags_section(*, activity: Activity) -> list[dict[str, Any]]:
+def flags_section(*, activity: Activity) -> list[FlagDict]:
     coding_tokens = _coding_tokens_by_day(activity)
     found = [
         _unlinked_usage(activity, coding_tokens),
@@ -77,7 +77,7 @@ def _coding_tokens_by_day(activity: Activity) -> dict[date, int]:
     return {day: count for day, count in tokens.items() if count}
 
 
-def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
+def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
     total = sum(coding_tokens.values())
     work = sorted(work_days(activity))
     days = sorted(day for day in coding_tokens if not _near_work(day, work))
@@ -98,7 +98,7 @@ def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> dict[
     }
 
 
-def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
+def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
     """Long, heavy sessions (or heavy days without sessions) with nothing accepted and no work of the person on
     them or in the 5 working days after: a long read before a change is exploration, not a loop."""
     work = sorted(work_days(activity))
@@ -149,7 +149,7 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, 
     }
 
 
-def _volume_spike(activity: Activity, coding_tokens: dict[date, int]) -> dict[str, Any] | None:
+def _volume_spike(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
     """A week with at least three times the person's median weekly volume, no more output than a median week, and no
     work in the 5 working days after it: a heavy week of exploration that fed the next week's PR is not a spike."""
     week_tokens: dict[date, int] = defaultdict(int)

@@ -5,18 +5,17 @@ The employee may pick others later (annotations); these are only the default.
 
 from __future__ import annotations
 
-from typing import Any
-
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import Involvement, Link
 from evidence.facts.outcomes import REVERT_WINDOW
+from evidence.facts.schema import HighlightDict, HighlightKind
 from evidence.models import Commit, PullRequest, Repository
 
 MAX_HIGHLIGHTS = 3
 
 
-def highlights_section(*, activity: Activity, involvement: Involvement) -> list[dict[str, Any]]:
-    candidates: list[tuple[tuple[int, float, int], dict[str, Any]]] = []
+def highlights_section(*, activity: Activity, involvement: Involvement) -> list[HighlightDict]:
+    candidates: list[tuple[tuple[int, float, int], HighlightDict]] = []
     in_prs: set[int] = set()
     own = {commit.pk: commit for commit in activity.commits}
     for pull_request in activity.pull_requests:
@@ -71,7 +70,7 @@ def highlights_section(*, activity: Activity, involvement: Involvement) -> list[
 
 def _item(
     *,
-    kind: str,
+    kind: HighlightKind,
     repository: Repository,
     ref: str,
     title: str,
@@ -81,7 +80,7 @@ def _item(
     survival: float | None,
     reverted: bool,
     context: str,
-) -> dict[str, Any]:
+) -> HighlightDict:
     return {
         "kind": kind,
         "repository": repository.full_name,

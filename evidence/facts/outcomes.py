@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from statistics import median
-from typing import Any
 
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import Involvement
+from evidence.facts.schema import Level, OutcomeDict, OutcomePairDict, SplitConfidenceDict
 from evidence.models import Commit, PullRequest, Review
 
 REVERT_WINDOW = timedelta(days=30)
 
 
-def outcome_groups(*, activity: Activity, involvement: Involvement) -> dict[str, dict[str, Any]]:
+def outcome_groups(*, activity: Activity, involvement: Involvement) -> OutcomePairDict:
     """`ai_assisted` and `other` for one window. `other` means no AI signal was found: unknown, not proven human."""
     return {
         "ai_assisted": _outcome(activity=activity, involvement=involvement, assisted=True),
@@ -39,7 +39,7 @@ def pr_lines(pull_request: PullRequest) -> int:
     return pull_request.additions + pull_request.deletions
 
 
-def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) -> dict[str, Any]:
+def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) -> OutcomeDict:
     window = activity.window
     commits = [commit for commit in activity.commits if involvement.commit_assisted(commit) is assisted]
     prs = [pr for pr in activity.pull_requests if involvement.pr_assisted(pr) is assisted]
@@ -93,7 +93,7 @@ def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) ->
 
 def _confidence(
     *, commits: list[Commit], prs: list[PullRequest], involvement: Involvement, assisted: bool
-) -> dict[str, Any]:
+) -> SplitConfidenceDict:
     """How sure the split is. AI-assisted work found only by timing is a weak claim, and says so."""
     if not assisted:
         return {"level": "medium", "basis": "no AI signal found; a missing trailer means unknown, not human"}
@@ -101,7 +101,7 @@ def _confidence(
     direct_prs = sum(1 for pr in prs if (link := involvement.strongest_for_pr(pr)) and link.direct)
     items, direct = len(commits) + len(prs), direct_commits + direct_prs
     share = direct / items if items else 0.0
-    level = "high" if items and share >= 0.8 else "medium" if share >= 0.5 else "low"
+    level: Level = "high" if items and share >= 0.8 else "medium" if share >= 0.5 else "low"
     return {
         "level": level,
         "basis": "direct links (tool-reported SHA, session, trailer or marker) versus timing alone",

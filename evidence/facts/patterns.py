@@ -8,10 +8,10 @@ high. No prompt or response text is read: none is stored anywhere.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import is_coding_tool, session_days
+from evidence.facts.schema import Level, PatternDict
 from evidence.models import AttributionRule, ToolOutcomeFact, UsageSession
 
 EDIT_CALLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit", "edit_tool", "multi_edit_tool", "write_tool"})
@@ -30,7 +30,7 @@ def calls(session: UsageSession, names: frozenset[str]) -> int:
     return sum(int(count) for name, count in session.tool_calls.items() if name in names)
 
 
-def patterns_section(*, activity: Activity) -> list[dict[str, Any]]:
+def patterns_section(*, activity: Activity) -> list[PatternDict]:
     sessions = [session for session in activity.sessions if is_coding_tool(session.tool)]
     daily = _daily_metrics(activity)
     found = [
@@ -50,14 +50,14 @@ def _daily_metrics(activity: Activity) -> dict[str, int]:
     return totals
 
 
-def _items_confidence(items: int) -> str:
+def _items_confidence(items: int) -> Level:
     """Low for fewer than two items (an anecdote), high for five or more, medium between."""
     if items < MIN_SESSIONS:
         return "low"
     return "high" if items >= HIGH_CONFIDENCE_SESSIONS else "medium"
 
 
-def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[str, int]) -> dict[str, Any] | None:
+def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[str, int]) -> PatternDict | None:
     delegated = [
         session
         for session in sessions
@@ -89,7 +89,7 @@ def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[st
     }
 
 
-def _exploration(sessions: list[UsageSession], daily: dict[str, int]) -> dict[str, Any] | None:
+def _exploration(sessions: list[UsageSession], daily: dict[str, int]) -> PatternDict | None:
     exploring = [
         session
         for session in sessions
@@ -111,7 +111,7 @@ def _exploration(sessions: list[UsageSession], daily: dict[str, int]) -> dict[st
     }
 
 
-def _iterative_debugging(sessions: list[UsageSession]) -> dict[str, Any] | None:
+def _iterative_debugging(sessions: list[UsageSession]) -> PatternDict | None:
     cycling = [
         session
         for session in sessions
@@ -132,7 +132,7 @@ def _iterative_debugging(sessions: list[UsageSession]) -> dict[str, Any] | None:
     }
 
 
-def _review_assistance(activity: Activity) -> dict[str, Any] | None:
+def _review_assistance(activity: Activity) -> PatternDict | None:
     """Review days with AI coding-tool use and no commit of one's own: timing only, so low confidence."""
     usage_days = {fact.day for fact in activity.usage_facts if is_coding_tool(fact.tool)}
     usage_days |= {day for session in activity.sessions for day in session_days(session)}
@@ -153,7 +153,7 @@ def _review_assistance(activity: Activity) -> dict[str, Any] | None:
     }
 
 
-def _inline_completion(activity: Activity, daily: dict[str, int]) -> dict[str, Any] | None:
+def _inline_completion(activity: Activity, daily: dict[str, int]) -> PatternDict | None:
     """Acceptance is a weak signal of value, so never high; one day of it is low."""
     accepted = daily[ToolOutcomeFact.Metric.SUGGESTIONS_ACCEPTED]
     if not accepted:

@@ -10,10 +10,20 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from statistics import median
-from typing import Any
 
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import Involvement, is_coding_tool, session_days
+from evidence.facts.schema import (
+    CostBandDict,
+    CostPerMergedAIPRDict,
+    EvidenceFactsDict,
+    ModelUsageDict,
+    TeamBand,
+    TokensDict,
+    ToolUsageDict,
+    UsageConfidenceDict,
+    UsageDict,
+)
 from evidence.models import EvidenceFacts, ToolOutcomeFact, UsageFact
 from reviews.models import Person, ReviewCycle
 
@@ -27,11 +37,20 @@ def fact_tokens(fact: UsageFact) -> int:
     return fact.input_uncached + fact.cache_read + fact.cache_write + fact.output
 
 
-def usage_section(*, activity: Activity, involvement: Involvement) -> dict[str, Any]:
+def usage_section(
+    *,
+    activity: Activity,
+    involvement: Involvement,
+    cost_per_merged_ai_pr: CostPerMergedAIPRDict,
+    confidence: UsageConfidenceDict,
+) -> UsageDict:
+    """The usage section, with the cost per merged AI-assisted PR and the confidence its caller worked out."""
     facts, outcome_facts, sessions = activity.usage_facts, activity.outcome_facts, activity.sessions
-    tokens = {
-        kind: sum(getattr(fact, kind) for fact in facts)
-        for kind in ("input_uncached", "cache_read", "cache_write", "output")
+    tokens: TokensDict = {
+        "input_uncached": sum(fact.input_uncached for fact in facts),
+        "cache_read": sum(fact.cache_read for fact in facts),
+        "cache_write": sum(fact.cache_write for fact in facts),
+        "output": sum(fact.output for fact in facts),
     }
     input_side = tokens["input_uncached"] + tokens["cache_read"] + tokens["cache_write"]
     costs = [fact.cost_usd for fact in facts if fact.cost_usd is not None]
@@ -54,6 +73,7 @@ def usage_section(*, activity: Activity, involvement: Involvement) -> dict[str, 
             "rejected": rejected,
             "rate": round(accepted / (accepted + rejected), 4) if accepted + rejected else None,
         },
+        "cost_per_merged_ai_pr": cost_per_merged_ai_pr,
         "daily": [
             {"day": day.isoformat(), "tokens": daily_tokens[day], "linked": day in involvement.linked_days}
             for day in sorted(daily_tokens)
@@ -68,6 +88,7 @@ def usage_section(*, activity: Activity, involvement: Involvement) -> dict[str, 
             "last_day": max(days, default=None),
             "records": len(facts) + len(outcome_facts) + len(sessions),
         },
+        "confidence": confidence,
     }
 
 
@@ -116,7 +137,7 @@ def team_figures(*, person: Person, cycle: ReviewCycle) -> tuple[int, list[float
     return size, [figure for figure in figures if figure is not None]
 
 
-def cost_band(*, own_usd: float | None, team_size: int, teammates_usd: list[float]) -> dict[str, Any]:
+def cost_band(*, own_usd: float | None, team_size: int, teammates_usd: list[float]) -> CostBandDict:
     """The person's own figure and where it sits against the team median: below, near or above. Never a rank."""
     if own_usd is None:
         return {"usd": None, "team_band": None, "band_note": "no AI-assisted PR merged with a known cost"}
@@ -129,7 +150,7 @@ def cost_band(*, own_usd: float | None, team_size: int, teammates_usd: list[floa
         }
     team_median = median(figures)
     ratio = own_usd / team_median if team_median else 1.0
-    band = "below" if ratio < BAND_BELOW else "above" if ratio > BAND_ABOVE else "near"
+    band: TeamBand = "below" if ratio < BAND_BELOW else "above" if ratio > BAND_ABOVE else "near"
     return {
         "usd": own_usd,
         "team_band": band,
@@ -140,7 +161,7 @@ def cost_band(*, own_usd: float | None, team_size: int, teammates_usd: list[floa
     }
 
 
-def _tools(activity: Activity) -> list[dict[str, Any]]:
+def _tools(activity: Activity) -> list[ToolUsageDict]:
     days: dict[str, set[date]] = defaultdict(set)
     providers: dict[str, set[str]] = defaultdict(set)
     models: dict[str, set[str]] = defaultdict(set)
@@ -171,7 +192,7 @@ def _tools(activity: Activity) -> list[dict[str, Any]]:
     ]
 
 
-def _models(facts: list[UsageFact]) -> list[dict[str, Any]]:
+def _models(facts: list[UsageFact]) -> list[ModelUsageDict]:
     requests: dict[str, int] = defaultdict(int)
     tokens: dict[str, int] = defaultdict(int)
     for fact in facts:
@@ -179,3 +200,9 @@ def _models(facts: list[UsageFact]) -> list[dict[str, Any]]:
         requests[name] += fact.requests
         tokens[name] += fact_tokens(fact)
     return [{"model": name, "requests": requests[name], "tokens": tokens[name]} for name in sorted(requests)]
+
+
+def cost_band_settled(*, facts: EvidenceFactsDict, band: CostBandDict) -> EvidenceFactsDict:
+    """The facts with the cost band's fields replaced by `band`; the figure's confidence and the rest are kept."""
+    usage = facts["usage"]
+    return {**facts, "usage": {**usage, "cost_per_merged_ai_pr": {**usage["cost_per_merged_ai_pr"], **band}}}

@@ -250,7 +250,7 @@ class UsageRow:
 
 
 @dataclass(slots=True)
-class OutcomeRow:
+class ToolOutcomeRow:
     actor: ActorRef
     day: dt.date
     tool: str
@@ -301,7 +301,7 @@ class AliasRow:
 @dataclass
 class Facts:
     usage: list[UsageRow] = field(default_factory=list)
-    outcomes: list[OutcomeRow] = field(default_factory=list)
+    outcomes: list[ToolOutcomeRow] = field(default_factory=list)
     sessions: list[SessionRow] = field(default_factory=list)
     commits: list[CommitRow] = field(default_factory=list)
     aliases: list[AliasRow] = field(default_factory=list)
@@ -372,9 +372,9 @@ def stand_in_dimension(session_id: str) -> str:
     return f"otel-metrics {session_id}"[:255]
 
 
-def outcome_rows(actor: ActorRef, day: dt.date, tool: str, values: Iterable[tuple[str, int]]) -> list[OutcomeRow]:
+def outcome_rows(actor: ActorRef, day: dt.date, tool: str, values: Iterable[tuple[str, int]]) -> list[ToolOutcomeRow]:
     """Outcome facts for the non-zero values: a zero says nothing a missing row does not."""
-    return [OutcomeRow(actor, day, tool, metric, value) for metric, value in values if value]
+    return [ToolOutcomeRow(actor, day, tool, metric, value) for metric, value in values if value]
 
 
 def cents_to_usd(amount: str | None) -> Decimal | None:

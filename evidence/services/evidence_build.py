@@ -16,9 +16,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from evidence.facts.usage import cost_band
+from evidence.facts.build import person_facts_build
+from evidence.facts.schema import stored_facts
+from evidence.facts.usage import cost_band, cost_band_settled
 from evidence.models import EvidenceFacts, FactsBuild
-from evidence.selectors import person_evidence_get
 from evidence.services.activity.durability import CycleDurability, cycle_durability_measure
 from evidence.services.linking import work_links_store
 from reviews.errors import ApplicationError
@@ -38,7 +39,7 @@ def evidence_build(
     """
     if measure_durability:
         cycle_durability_measure(cycle=cycle)
-    evidence = person_evidence_get(person=person, cycle=cycle)
+    evidence = person_facts_build(person=person, cycle=cycle)
     with transaction.atomic():
         work_links_store(person=person, activity=evidence.activity, involvement=evidence.involvement)
         stored, _created = EvidenceFacts.objects.update_or_create(
@@ -168,9 +169,9 @@ def team_bands_settle(*, cycle: ReviewCycle) -> int:
                 team_size=sizes.get(team, 0) if team else 0,
                 teammates_usd=[figure for figure in teammates if figure is not None],
             )
-            settled = {**snapshot.facts["usage"]["cost_per_merged_ai_pr"], **band}  # the band; the rest is kept
-            if snapshot.facts["usage"]["cost_per_merged_ai_pr"] != settled:
-                snapshot.facts["usage"]["cost_per_merged_ai_pr"] = settled
+            settled = cost_band_settled(facts=stored_facts(snapshot.facts), band=band)
+            if snapshot.facts != settled:
+                snapshot.facts = settled
                 changed.append(snapshot)
     EvidenceFacts.objects.bulk_update(changed, ["facts"], batch_size=500)
     return len(changed)

@@ -31,14 +31,15 @@ ALIASED_KINDS: dict[str, tuple[str, ...]] = {
 
 MAX_CACHED_ACTORS = 5_000  # a chunk of 2,000 records names at most a few thousand actors
 
-Window = tuple[dt.date | None, dt.date | None, int]  # valid from, valid to (inclusive), person id
+# When an identity names a person: valid from, valid to (inclusive), person id.
+Validity = tuple[dt.date | None, dt.date | None, int]
 
 
 @dataclass
 class ResolvedActor:
     actor_id: int
     owner: str
-    windows: list[Window] = field(default_factory=list)
+    windows: list[Validity] = field(default_factory=list)
 
     def person_on(self, day: dt.date | None) -> int | None:
         for start, end, person_id in self.windows:
@@ -47,10 +48,10 @@ class ResolvedActor:
         return None
 
 
-def identity_windows(refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Window]]:
+def identity_windows(refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Validity]]:
     """For each (kind, value): the people it names and when, from Identity rows and work emails."""
     wanted = {(kind, value.lower() if kind in CASE_INSENSITIVE else value) for kind, value in refs}
-    found: dict[tuple[str, str], list[Window]] = {key: [] for key in wanted}
+    found: dict[tuple[str, str], list[Validity]] = {key: [] for key in wanted}
     if not wanted:
         return found
     values = {value for _, value in wanted}
@@ -78,7 +79,7 @@ def identity_windows(refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], l
     return found
 
 
-def _current_person(windows: list[Window]) -> int | None:
+def _current_person(windows: list[Validity]) -> int | None:
     if not windows:
         return None
     open_ended = [window for window in windows if window[1] is None]
@@ -86,7 +87,7 @@ def _current_person(windows: list[Window]) -> int | None:
     return chosen[2]
 
 
-def _owner(*, windows: list[Window], automation: bool) -> str:
+def _owner(*, windows: list[Validity], automation: bool) -> str:
     if windows:
         return SourceActor.Owner.PERSON
     return SourceActor.Owner.AUTOMATION if automation else SourceActor.Owner.UNRESOLVED

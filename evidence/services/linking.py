@@ -10,15 +10,15 @@ from django.db import transaction
 from django.db.models import Q
 
 from evidence.facts.activity import Activity
+from evidence.facts.build import person_facts_build
 from evidence.facts.involvement import Involvement, Link
 from evidence.models import WorkLink
-from evidence.selectors import person_evidence_get
 from reviews.models import Person, ReviewCycle
 
 
 def work_links_build(*, person: Person, cycle: ReviewCycle) -> int:
     """Find and store the person's links for the cycle; returns how many links there are now."""
-    evidence = person_evidence_get(person=person, cycle=cycle)
+    evidence = person_facts_build(person=person, cycle=cycle)
     return work_links_store(person=person, activity=evidence.activity, involvement=evidence.involvement)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
 from reviews.selectors import run_phases_get
 
@@ -56,8 +57,15 @@ class PacketOutputSerializer(serializers.ModelSerializer[Packet]):
 
 
 class PacketDetailSerializer(PacketOutputSerializer):
+    """A finished packet with the facts it was printed from, documented from their types (EvidenceFactsDict)."""
+
+    facts = serializers.SerializerMethodField()
+
     class Meta(PacketOutputSerializer.Meta):
         fields: tuple[str, ...] = (*PacketOutputSerializer.Meta.fields, "facts")
+
+    def get_facts(self, packet: Packet) -> EvidenceFactsDict:
+        return stored_facts(packet.facts)
 
 
 class ExportOutputSerializer(serializers.ModelSerializer[CycleExport]):

@@ -1,8 +1,9 @@
 """The packet's context: a frozen, typed view of one facts JSON (v1) plus the employee's annotations.
 
-The PDF and the HTML preview print this and nothing else. Reading is tolerant: keys the engine adds are ignored,
-missing ones read as "no data", and every string a person or a source controls is capped in length here (the
-template autoescapes it), so no field can make a render run away.
+The PDF and the HTML preview print this and nothing else. The facts are read through their types
+(evidence.facts.schema): keys added within version 1 are missing from facts stored before them and print as
+"no data"; keys the engine adds later are ignored. Every string a person or a source controls is capped in length
+here (the template autoescapes it), so no field can make a render run away.
 """
 
 from __future__ import annotations
@@ -10,10 +11,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.safestring import SafeString
 
+from evidence.facts.schema import (
+    ConfidenceDict,
+    CoverageSourceDict,
+    EvidenceFactsDict,
+    FlagDict,
+    HighlightDict,
+    Level,
+    OutcomeDict,
+    OutcomePairDict,
+    PatternDict,
+    ToolUsageDict,
+    UsageDict,
+)
 from reviews.printing.charts import Day, PairedShare, paired_share_chart, tool_days_chart, weekly_activity_chart
 
 SHORT, LONG, ESSAY = 200, 1200, 6000
@@ -41,23 +55,17 @@ def clip(value: object, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def share(value: object) -> str:
+def share(value: float | None) -> str:
+    """A share (0..1) as a whole percentage, or "no data"."""
     return f"{value:.0%}" if isinstance(value, int | float) and not isinstance(value, bool) else NO_DATA
 
 
-def number(value: object, unit: str = "") -> str:
+def number(value: float | None, unit: str = "") -> str:
+    """A count or measure with thousands separators and one decimal at most, or "no data"."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return NO_DATA
     text = f"{value:,.0f}" if isinstance(value, int) or float(value).is_integer() else f"{value:,.1f}"
     return f"{text}{unit}"
-
-
-def _dict(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 @dataclass(frozen=True)
@@ -171,86 +179,73 @@ class PacketContext:
     outcome_caveats: tuple[Caveat, ...]
     usage_caveats: tuple[Caveat, ...]
     caveats: tuple[Caveat, ...]
-    facts: Mapping[str, Any]
+    facts: EvidenceFactsDict
 
 
 def packet_context_build(
-    *, facts: Mapping[str, Any], annotations: Sequence[Mapping[str, Any]], version: int, generated_on: date
+    *, facts: EvidenceFactsDict, annotations: Sequence[Mapping[str, Any]], version: int, generated_on: date
 ) -> PacketContext:
-    person, cycle, usage, outcomes = (_dict(facts.get(key)) for key in ("person", "cycle", "usage", "outcomes"))
-    start, end = _date(cycle.get("start"), generated_on), _date(cycle.get("end"), generated_on)
+    person, cycle, usage, outcomes = facts["person"], facts["cycle"], facts["usage"], facts["outcomes"]
+    work, coverage = facts["work"], facts["coverage"]
+    start, end = date.fromisoformat(cycle["start"]), date.fromisoformat(cycle["end"])
     notes = _annotations_by_kind(annotations)
-    highlights, picked = _highlights(_list(facts.get("highlights")), notes.get("highlight", {}))
-    all_contributions = [_highlight(item, notes.get("highlight", {})) for item in _list(facts.get("highlights"))]
-    ai, other = _dict(outcomes.get("ai_assisted")), _dict(outcomes.get("other"))
-    previous = _dict(outcomes.get("previous_cycle"))
-    caveats = [
-        Caveat(clip(item.get("applies_to")), clip(item.get("text"), LONG))
-        for item in map(_dict, _list(facts.get("caveats")))
-    ]
-    usage_days = [
-        Day(_date(day.get("day"), start), int(day.get("tokens") or 0), bool(day.get("linked")))
-        for day in map(_dict, _list(usage.get("daily")))
-    ]
-    tools = [_tool(_dict(item)) for item in _list(usage.get("tools"))]
-    has_usage = bool(tools or usage_days or usage.get("active_days"))
-    work = _dict(facts.get("work"))
-    coverage = _dict(facts.get("coverage"))
+    highlights, picked = _highlights(facts["highlights"], notes.get("highlight", {}))
+    all_contributions = [_highlight(item, notes.get("highlight", {})) for item in facts["highlights"]]
+    ai, other = outcomes["ai_assisted"], outcomes["other"]
+    caveats = [Caveat(clip(item["applies_to"]), clip(item["text"], LONG)) for item in facts["caveats"]]
+    usage_days = [Day(date.fromisoformat(day["day"]), day["tokens"], day["linked"]) for day in usage["daily"]]
+    tools = [_tool(item) for item in usage["tools"]]
+    has_usage = bool(tools or usage_days or usage["active_days"])
+    manager, previous_cycle = person["manager"], cycle["previous"]
     return PacketContext(
-        person_name=clip(person.get("name")),
-        person_email=clip(person.get("email")),
-        team=clip(person.get("team")) or "—",
-        manager_name=clip(_dict(person.get("manager")).get("name")) or "—",
-        cycle_name=clip(cycle.get("name")),
+        person_name=clip(person["name"]),
+        person_email=clip(person["email"]),
+        team=clip(person["team"]) or "—",
+        manager_name=(clip(manager["name"]) if manager else "") or "—",
+        cycle_name=clip(cycle["name"]),
         cycle_start=start,
         cycle_end=end,
-        previous_cycle_name=clip(_dict(cycle.get("previous")).get("name")),
+        previous_cycle_name=clip(previous_cycle["name"]) if previous_cycle else "",
         version=version,
         generated_on=generated_on,
-        summary=_summary(usage, tools, ai, other, facts),
+        summary=_summary(usage=usage, tools=tools, ai=ai, other=other, facts=facts),
         has_usage=has_usage,
-        has_work=bool(work.get("commits") or work.get("pull_requests") or work.get("reviews_given")),
+        has_work=bool(work["commits"] or work["pull_requests"] or work["reviews_given"]),
         highlights=tuple(highlights),
         highlights_picked_by_employee=picked,
         contributions=tuple(all_contributions[:CONTRIBUTIONS_LISTED]),
         contributions_not_listed=max(len(all_contributions) - CONTRIBUTIONS_LISTED, 0),
-        outcome_rows=_outcome_rows(ai, other, _dict(previous.get("ai_assisted")), _dict(previous.get("other"))),
-        outcome_provenance=_provenance(_dict(ai.get("provenance")), ai.get("confidence")),
+        outcome_rows=_outcome_rows(ai=ai, other=other, previous=outcomes["previous_cycle"]),
+        outcome_provenance=_outcome_provenance(ai),
         outcome_chart=paired_share_chart(
             rows=[
-                PairedShare("Merge rate", _float(ai.get("merge_rate")), _float(other.get("merge_rate"))),
-                PairedShare(
-                    "Lines surviving at cycle end",
-                    _float(ai.get("survival_share")),
-                    _float(other.get("survival_share")),
-                ),
+                PairedShare("Merge rate", ai["merge_rate"], other["merge_rate"]),
+                PairedShare("Lines surviving at cycle end", ai["survival_share"], other["survival_share"]),
             ]
         ),
-        reviews_of_ai_prs=number(outcomes.get("reviews_of_ai_prs")),
-        patterns=tuple(_pattern(_dict(item)) for item in _list(facts.get("patterns"))),
+        reviews_of_ai_prs=number(outcomes["reviews_of_ai_prs"]),
+        patterns=tuple(_pattern(item) for item in facts["patterns"]),
         tools=tuple(tools),
-        models=tuple(clip(_dict(item).get("model")) for item in _list(usage.get("models"))),
+        models=tuple(clip(item["model"]) for item in usage["models"]),
         usage_rows=_usage_rows(usage),
-        usage_provenance=_provenance(_dict(usage.get("provenance")), usage.get("confidence")),
+        usage_provenance=_usage_provenance(usage),
         daily_chart=weekly_activity_chart(days=usage_days, start=start, end=end) if usage_days else None,
         tools_chart=tool_days_chart(
-            tools=[
-                (tool.name, int(_dict(item).get("active_days") or 0))
-                for tool, item in zip(tools, _list(usage.get("tools")), strict=True)
-            ],
+            tools=[(tool.name, item["active_days"]) for tool, item in zip(tools, usage["tools"], strict=True)],
             cycle_days=(end - start).days + 1,
         )
         if tools
         else None,
-        flags=tuple(_flag(_dict(item), notes.get("flag_explanation", {})) for item in _list(facts.get("flags"))),
+        flags=tuple(_flag(item, notes.get("flag_explanation", {})) for item in facts["flags"]),
         narrative=clip(notes.get("narrative", {}).get("", ""), ESSAY),
         disputes=tuple(clip(text, LONG) for text in notes.get("dispute", {}).values() if text),
-        sources=tuple(_source(_dict(item)) for item in _list(coverage.get("sources"))),
-        usage_linked_share=share(coverage.get("usage_linked_share")),
+        sources=tuple(_source(item) for item in coverage["sources"]),
+        usage_linked_share=share(coverage["usage_linked_share"]),
         coverage_confidence=confidence_text(coverage.get("confidence")),
         work_confidence=confidence_text(work.get("confidence")),
-        unresolved_identities=number(coverage.get("unresolved_identities")),
-        repositories_without_blame=tuple(clip(name) for name in _list(coverage.get("repositories_without_blame"))),
+        unresolved_identities=number(coverage["unresolved_identities"]),
+        # facts stored before this key existed have none: they print no line, as before
+        repositories_without_blame=tuple(clip(name) for name in coverage.get("repositories_without_blame", [])),
         outcome_caveats=tuple(c for c in caveats if c.applies_to.startswith(OUTCOME_CAVEAT_KEYS)),
         usage_caveats=tuple(c for c in caveats if c.applies_to.startswith(USAGE_CAVEAT_KEYS)),
         caveats=tuple(caveats),
@@ -258,20 +253,9 @@ def packet_context_build(
     )
 
 
-def _date(value: object, default: date) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return default
-
-
 def _words(key: object) -> str:
     """A figure's name as words: 'accepted_edits' prints as 'accepted edits'."""
     return clip(key, 60).replace("_", " ")
-
-
-def _float(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _annotations_by_kind(annotations: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
@@ -285,57 +269,52 @@ def _annotations_by_kind(annotations: Sequence[Mapping[str, Any]]) -> dict[str, 
     return by_kind
 
 
-def highlight_key(item: Mapping[str, Any]) -> str:
+def highlight_key(item: HighlightDict) -> str:
     """How an annotation names a highlight: '<repository> <ref>', stable across versions of the facts."""
-    return clip(f"{item.get('repository') or ''} {item.get('ref') or ''}".strip(), 300)
+    return clip(f"{item['repository']} {item['ref']}".strip(), 300)
 
 
-def _highlight(item: Any, notes: Mapping[str, str]) -> Highlight:
-    item = _dict(item)
-    ai, outcome = _dict(item.get("ai")), _dict(item.get("outcome"))
-    merged = outcome.get("merged")
-    state = {True: "merged", False: "not merged", None: ""}.get(merged if isinstance(merged, bool) else None, "")
-    parts = [
-        state,
-        f"{share(outcome.get('survival_share'))} of its lines still in place"
-        if outcome.get("survival_share") is not None
-        else "",
-    ]
-    if outcome.get("reverted"):
+def _highlight(item: HighlightDict, notes: Mapping[str, str]) -> Highlight:
+    ai, outcome = item["ai"], item["outcome"]
+    state = {True: "merged", False: "not merged", None: ""}[outcome["merged"]]
+    survival = outcome["survival_share"]
+    parts = [state, f"{share(survival)} of its lines still in place" if survival is not None else ""]
+    if outcome["reverted"]:
         parts.append("reverted")
-    url = str(item.get("url") or "")
+    url = item["url"] or ""
     key = highlight_key(item)
+    outcome_confidence = outcome.get("confidence")
     return Highlight(
         key=key,
-        kind="Pull request" if item.get("kind") == "pull_request" else "Commit",
-        repository=clip(item.get("repository")),
-        ref=clip(item.get("ref"), 40),
-        title=clip(item.get("title")),
+        kind="Pull request" if item["kind"] == "pull_request" else "Commit",
+        repository=clip(item["repository"]),
+        ref=clip(item["ref"], 40),
+        title=clip(item["title"]),
         url=clip(url, 300) if url.startswith("https://") else "",
-        tools=", ".join(clip(tool, 60) for tool in _list(ai.get("tools"))) or NO_DATA,
-        reason=clip(ai.get("evidence") or ai.get("reason"), LONG),  # the evidence in words, when the facts carry it
-        confidence=clip(ai.get("confidence"), 20) or NO_DATA,
+        tools=", ".join(clip(tool, 60) for tool in ai["tools"]) or NO_DATA,
+        reason=clip(ai.get("evidence") or ai["reason"], LONG),  # the evidence in words, when the facts carry it
+        confidence=clip(ai["confidence"], 20) or NO_DATA,
         outcome=", ".join(part for part in parts if part) or NO_DATA,
-        outcome_confidence=clip(_dict(outcome.get("confidence")).get("level"), 20),
-        context=clip(item.get("context"), LONG),
+        outcome_confidence=clip(outcome_confidence["level"], 20) if outcome_confidence else "",
+        context=clip(item["context"], LONG),
         employee_note=clip(notes.get(key, ""), LONG).strip(),
         picked=key in notes,
     )
 
 
-def _highlights(items: list[Any], notes: Mapping[str, str]) -> tuple[list[Highlight], bool]:
+def _highlights(items: list[HighlightDict], notes: Mapping[str, str]) -> tuple[list[Highlight], bool]:
     """The employee's picks when there are any, else the strongest by outcome (merged, surviving, not reverted)."""
     all_items = [_highlight(item, notes) for item in items]
     picked = [item for item in all_items if item.picked]
     if picked:
         return picked[:HIGHLIGHTS_SHOWN], True
 
-    def strength(pair: tuple[int, Any]) -> tuple[int, int, float, int]:
-        outcome = _dict(_dict(pair[1]).get("outcome"))
+    def strength(pair: tuple[int, HighlightDict]) -> tuple[int, int, float, int]:
+        outcome = pair[1]["outcome"]
         return (
-            0 if outcome.get("reverted") else 1,
-            1 if outcome.get("merged") else 0,
-            _float(outcome.get("survival_share")) or 0.0,
+            0 if outcome["reverted"] else 1,
+            1 if outcome["merged"] else 0,
+            outcome["survival_share"] or 0.0,
             -pair[0],
         )
 
@@ -343,7 +322,24 @@ def _highlights(items: list[Any], notes: Mapping[str, str]) -> tuple[list[Highli
     return [all_items[index] for index, _ in ranked[:HIGHLIGHTS_SHOWN]], False
 
 
-OUTCOME_FIGURES = (
+OutcomeFigure = Literal[
+    "prs_opened",
+    "prs_merged",
+    "merge_rate",
+    "median_hours_to_merge",
+    "commits",
+    "review_rounds_per_pr",
+    "median_pr_lines",
+    "lines_added",
+    "survival_share",
+    "reverted",
+    "follow_up_fix_lines",
+    "tests_touched",
+    "issues_closed",
+    "refactor_lines_deleted",
+    "refactor_lines_moved",
+]
+OUTCOME_FIGURES: tuple[tuple[str, OutcomeFigure, str, str], ...] = (
     ("Throughput", "prs_opened", "Pull requests opened", ""),
     ("Throughput", "prs_merged", "Pull requests merged", ""),
     ("Throughput", "merge_rate", "Merge rate", "share"),
@@ -362,102 +358,120 @@ OUTCOME_FIGURES = (
 )
 
 
-def _figure(outcome: Mapping[str, Any], key: str, unit: str) -> str:
-    if not outcome:
+def _figure(outcome: OutcomeDict | None, key: OutcomeFigure, unit: str) -> str:
+    if outcome is None:
         return "—"
-    return share(outcome.get(key)) if unit == "share" else number(outcome.get(key), unit)
+    # refactor_lines_moved is missing from facts stored before it was added: "no data"
+    value = outcome.get(key)
+    return share(value) if unit == "share" else number(value, unit)
 
 
-def _outcome_rows(
-    ai: Mapping[str, Any], other: Mapping[str, Any], previous_ai: Mapping[str, Any], previous_other: Mapping[str, Any]
-) -> tuple[OutcomeRow, ...]:
+def _outcome_rows(*, ai: OutcomeDict, other: OutcomeDict, previous: OutcomePairDict | None) -> tuple[OutcomeRow, ...]:
     return tuple(
         OutcomeRow(
             label=label,
             ai=_figure(ai, key, unit),
             other=_figure(other, key, unit),
-            previous_ai=_figure(previous_ai, key, unit),
-            previous_other=_figure(previous_other, key, unit),
+            previous_ai=_figure(previous["ai_assisted"] if previous else None, key, unit),
+            previous_other=_figure(previous["other"] if previous else None, key, unit),
             group=group,
         )
         for group, key, label, unit in OUTCOME_FIGURES
     )
 
 
-def _provenance(provenance: Mapping[str, Any], confidence: object) -> str:
+def _outcome_provenance(outcome: OutcomeDict) -> str:
+    """What the durability figures were measured on, and how sure the AI-assisted/other split is."""
     parts = []
-    sources = ", ".join(clip(source, 60) for source in _list(provenance.get("sources")))
-    if sources:
-        parts.append(f"sources: {sources}")
-    if provenance.get("records") is not None:
-        parts.append(f"{number(provenance.get('records'))} records")
-    if provenance.get("first_day") and provenance.get("last_day"):
-        parts.append(f"{clip(provenance.get('first_day'), 10)} to {clip(provenance.get('last_day'), 10)}")
+    provenance = outcome.get("provenance")
+    if provenance is not None:
+        measured_at = provenance["survival_measured_at"]
+        parts.append(
+            f"survival measured on {number(provenance['commits_with_survival_measured'])} commits"
+            + (f", last on {clip(measured_at[:10], 10)}" if measured_at else "")
+        )
+        moves = provenance.get("commits_with_moves_measured")
+        if moves is not None:
+            parts.append(f"moved lines measured on {number(moves)} commits")
+    confidence = outcome.get("confidence")
     if confidence:
         parts.append(f"confidence {confidence_text(confidence)}")
     return "; ".join(parts)
 
 
-def confidence_text(value: object) -> str:
+def _usage_provenance(usage: UsageDict) -> str:
+    provenance = usage["provenance"]
+    parts = []
+    sources = ", ".join(clip(source, 60) for source in provenance["sources"])
+    if sources:
+        parts.append(f"sources: {sources}")
+    parts.append(f"{number(provenance['records'])} records")
+    if provenance["first_day"] and provenance["last_day"]:
+        parts.append(f"{clip(provenance['first_day'], 10)} to {clip(provenance['last_day'], 10)}")
+    confidence = usage.get("confidence")
+    if confidence:
+        parts.append(f"confidence {confidence_text(confidence)}")
+    return "; ".join(parts)
+
+
+def confidence_text(value: ConfidenceDict | Level | None) -> str:
     """A figure group's confidence in brief: its level and why (`{level, basis}`), or a bare level string."""
     if isinstance(value, Mapping):
-        level, basis = clip(value.get("level"), 20), clip(value.get("basis"), LONG)
+        level, basis = clip(value["level"], 20), clip(value["basis"], LONG)
         return f"{level} ({basis})" if level and basis else level
     return clip(value, 20) if value else ""
 
 
-def _pattern(item: Mapping[str, Any]) -> Pattern:
-    rests_on = "; ".join(f"{_words(key)}: {clip(value, 60)}" for key, value in _dict(item.get("rests_on")).items())
-    label = clip(item.get("label")) or PATTERN_NAMES.get(str(item.get("kind")), clip(item.get("kind")))
-    return Pattern(
-        label, clip(item.get("summary"), LONG), rests_on or NO_DATA, clip(item.get("confidence"), 20) or NO_DATA
-    )
+def _pattern(item: PatternDict) -> Pattern:
+    rests_on = "; ".join(f"{_words(key)}: {clip(value, 60)}" for key, value in item["rests_on"].items())
+    label = clip(item["label"]) or PATTERN_NAMES.get(item["kind"], clip(item["kind"]))
+    return Pattern(label, clip(item["summary"], LONG), rests_on or NO_DATA, clip(item["confidence"], 20) or NO_DATA)
 
 
-def _tool(item: Mapping[str, Any]) -> Tool:
+def _tool(item: ToolUsageDict) -> Tool:
     return Tool(
-        name=clip(item.get("tool"), 60),
-        provider=clip(item.get("provider"), 60),
-        active_days=number(item.get("active_days")),
-        sessions=number(item.get("sessions")),
-        models=", ".join(clip(model, 60) for model in _list(item.get("models"))) or "—",
+        name=clip(item["tool"], 60),
+        provider=clip(item["provider"], 60),
+        active_days=number(item["active_days"]),
+        sessions=number(item["sessions"]),
+        models=", ".join(clip(model, 60) for model in item["models"]) or "—",
     )
 
 
-def _usage_rows(usage: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    acceptance = _dict(usage.get("acceptance"))
-    cost = _dict(usage.get("cost_per_merged_ai_pr"))
-    band = {"below": "below", "near": "near", "above": "above"}.get(str(cost.get("team_band")), "")
-    cost_text = f"${cost['usd']:,.2f}" if isinstance(cost.get("usd"), int | float) else NO_DATA
-    if band:
-        cost_text += f" ({band} the team median)"
-    if cost.get("band_note"):
-        cost_text += f": {clip(cost.get('band_note'))}"
-    if cost.get("confidence"):
-        cost_text += f". Confidence {confidence_text(cost.get('confidence'))}"
+def _usage_rows(usage: UsageDict) -> tuple[tuple[str, str], ...]:
+    acceptance = usage["acceptance"]
+    cost = usage["cost_per_merged_ai_pr"]
+    cost_text = f"${cost['usd']:,.2f}" if cost["usd"] is not None else NO_DATA
+    if cost["team_band"]:
+        cost_text += f" ({cost['team_band']} the team median)"
+    if cost["band_note"]:
+        cost_text += f": {clip(cost['band_note'])}"
+    cost_confidence = cost.get("confidence")
+    if cost_confidence:
+        cost_text += f". Confidence {confidence_text(cost_confidence)}"
     return (
-        ("Active days", number(usage.get("active_days"))),
-        ("Sessions", number(usage.get("sessions"))),
+        ("Active days", number(usage["active_days"])),
+        ("Sessions", number(usage["sessions"])),
         (
             "Acceptance of AI edits and suggestions",
-            f"{share(acceptance.get('rate'))} ({number(acceptance.get('accepted'))} accepted, {number(acceptance.get('rejected'))} rejected)",
+            f"{share(acceptance['rate'])} ({number(acceptance['accepted'])} accepted, {number(acceptance['rejected'])} rejected)",
         ),
-        ("Cache efficiency (cache reads as a share of input)", share(usage.get("cache_read_share"))),
+        ("Cache efficiency (cache reads as a share of input)", share(usage["cache_read_share"])),
         ("Cost per merged AI-assisted pull request", cost_text),
     )
 
 
-def _flag(item: Mapping[str, Any], notes: Mapping[str, str]) -> Flag:
-    kind = str(item.get("kind") or "")
-    days = [clip(day, 10) for day in _list(item.get("days"))]
+def _flag(item: FlagDict, notes: Mapping[str, str]) -> Flag:
+    kind = item["kind"]
+    days = [clip(day, 10) for day in item["days"]]
     listed = ", ".join(days[:FLAG_DAYS_LISTED]) + (
         f" and {len(days) - FLAG_DAYS_LISTED} more" if len(days) > FLAG_DAYS_LISTED else ""
     )
-    figures = "; ".join(f"{_words(key)}: {clip(value, 60)}" for key, value in _dict(item.get("figures")).items())
+    figures = "; ".join(f"{_words(key)}: {clip(value, 60)}" for key, value in item["figures"].items())
     return Flag(
         key=clip(kind, 60),
         label=FLAG_NAMES.get(kind, clip(kind, 60)),
-        summary=clip(item.get("summary"), LONG),
+        summary=clip(item["summary"], LONG),
         days=listed or NO_DATA,
         figures=figures,
         confidence=confidence_text(item.get("confidence")),
@@ -465,30 +479,25 @@ def _flag(item: Mapping[str, Any], notes: Mapping[str, str]) -> Flag:
     )
 
 
-def _source(item: Mapping[str, Any]) -> Source:
-    period = (
-        f"{clip(item.get('first_day'), 10)} to {clip(item.get('last_day'), 10)}" if item.get("first_day") else NO_DATA
+def _source(item: CoverageSourceDict) -> Source:
+    return Source(
+        clip(item["source"], 60),
+        f"{clip(item['first_day'], 10)} to {clip(item['last_day'], 10)}",
+        number(item["records"]),
     )
-    return Source(clip(item.get("source"), 60), period, number(item.get("records")))
 
 
 def _summary(
-    usage: Mapping[str, Any],
-    tools: list[Tool],
-    ai: Mapping[str, Any],
-    other: Mapping[str, Any],
-    facts: Mapping[str, Any],
+    *, usage: UsageDict, tools: list[Tool], ai: OutcomeDict, other: OutcomeDict, facts: EvidenceFactsDict
 ) -> tuple[str, ...]:
     sentences = []
     if tools:
         # a pattern resting on a single item (low confidence) is shown in section 4 with its figures, never claimed here
         patterns = [
-            _pattern(_dict(item)).label.lower()
-            for item in _list(facts.get("patterns"))
-            if _dict(item).get("confidence") in ("medium", "high")
+            _pattern(item).label.lower() for item in facts["patterns"] if item["confidence"] in ("medium", "high")
         ]
         sentences.append(
-            f"Used {', '.join(tool.name for tool in tools)} on {number(usage.get('active_days'))} days"
+            f"Used {', '.join(tool.name for tool in tools)} on {number(usage['active_days'])} days"
             + (f"; the usage patterns seen were {', '.join(patterns)}." if patterns else ".")
         )
     else:
@@ -496,26 +505,26 @@ def _summary(
             "No AI coding-tool usage was recorded for this cycle. This packet shows the work and its outcomes; "
             "not using AI is not a finding."
         )
-    if ai.get("prs_opened"):
+    if ai["prs_opened"]:
         sentences.append(
-            f"{number(ai.get('prs_merged'))} of {number(ai.get('prs_opened'))} AI-assisted pull requests were merged "
-            f"({share(ai.get('merge_rate'))}), against {number(other.get('prs_merged'))} of "
-            f"{number(other.get('prs_opened'))} of the person's other pull requests ({share(other.get('merge_rate'))})."
+            f"{number(ai['prs_merged'])} of {number(ai['prs_opened'])} AI-assisted pull requests were merged "
+            f"({share(ai['merge_rate'])}), against {number(other['prs_merged'])} of "
+            f"{number(other['prs_opened'])} of the person's other pull requests ({share(other['merge_rate'])})."
         )
         sentences.append(
-            f"Durability: {share(ai.get('survival_share'))} of AI-assisted lines were still in place at cycle end "
-            f"(other work: {share(other.get('survival_share'))}); {number(ai.get('reverted'))} AI-assisted changes "
-            f"were reverted (other work: {number(other.get('reverted'))})."
+            f"Durability: {share(ai['survival_share'])} of AI-assisted lines were still in place at cycle end "
+            f"(other work: {share(other['survival_share'])}); {number(ai['reverted'])} AI-assisted changes "
+            f"were reverted (other work: {number(other['reverted'])})."
         )
-    elif other.get("prs_opened") or other.get("commits"):
+    elif other["prs_opened"] or other["commits"]:
         sentences.append(
-            f"{number(other.get('prs_merged'))} of {number(other.get('prs_opened'))} pull requests were merged "
-            f"({share(other.get('merge_rate'))}); {share(other.get('survival_share'))} of the lines added were still "
+            f"{number(other['prs_merged'])} of {number(other['prs_opened'])} pull requests were merged "
+            f"({share(other['merge_rate'])}); {share(other['survival_share'])} of the lines added were still "
             "in place at cycle end."
         )
     else:
         sentences.append("No repository work was found for this cycle in the connected sources.")
-    flags = _list(facts.get("flags"))
+    flags = facts["flags"]
     if flags:
         sentences.append(
             f"{len(flags)} context flag(s) are listed in section 5 for the employee to explain; they are not a score."

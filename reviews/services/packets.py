@@ -20,7 +20,9 @@ from django.db.models import Count, F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from evidence.selectors import evidence_facts_get, evidence_facts_stored_get, facts_build_get
+from evidence.facts.build import person_facts_build
+from evidence.facts.schema import EvidenceFactsDict
+from evidence.selectors import evidence_facts_stored_get, facts_build_get
 from evidence.services.evidence_build import facts_build_create, facts_build_finalize
 from reviews.errors import ApplicationError
 from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
@@ -91,22 +93,22 @@ def packet_build(*, packet_id: int) -> Packet.Status:
     return Packet.Status.DONE
 
 
-def packet_facts_get(*, packet: Packet) -> dict[str, Any]:
+def packet_facts_get(*, packet: Packet) -> EvidenceFactsDict:
     """The facts the run's build stored (bands settled across the team); computed afresh only where it stored none."""
     build_id = packet.run.facts_build_id if packet.run_id else None
     if build_id is not None:
         stored = evidence_facts_stored_get(person=packet.person, cycle=packet.cycle, build_id=build_id)
         if stored is not None:
             return stored
-    return evidence_facts_get(person=packet.person, cycle=packet.cycle)
+    return person_facts_build(person=packet.person, cycle=packet.cycle).facts
 
 
-def facts_json_bytes(*, facts: dict[str, Any]) -> bytes:
+def facts_json_bytes(*, facts: EvidenceFactsDict) -> bytes:
     """The attachment: the facts exactly as stored on the packet row, in a stable byte form."""
     return json.dumps(facts, sort_keys=True, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def packet_html(*, facts: dict[str, Any], annotations: list[dict[str, Any]], version: int) -> str:
+def packet_html(*, facts: EvidenceFactsDict, annotations: list[dict[str, Any]], version: int) -> str:
     context = packet_context_build(
         facts=facts, annotations=annotations, version=version, generated_on=timezone.localdate()
     )
@@ -114,7 +116,7 @@ def packet_html(*, facts: dict[str, Any], annotations: list[dict[str, Any]], ver
 
 
 def packet_render_pdf(
-    *, facts: dict[str, Any], annotations: list[dict[str, Any]], version: int, budget: RenderBudget | None = None
+    *, facts: EvidenceFactsDict, annotations: list[dict[str, Any]], version: int, budget: RenderBudget | None = None
 ) -> bytes:
     """PDF/A-3b with the facts JSON as its one attachment, rendered in a child held to the render budget."""
     html = packet_html(facts=facts, annotations=annotations, version=version)
@@ -156,7 +158,7 @@ def _packet_fail(*, packet_id: int, reason: str) -> None:
             EvidenceRun.objects.filter(packets__pk=packet_id).update(failed=F("failed") + 1)
 
 
-def _packet_store(*, packet: Packet, facts: dict[str, Any], annotations: list[dict[str, Any]], pdf: bytes) -> None:
+def _packet_store(*, packet: Packet, facts: EvidenceFactsDict, annotations: list[dict[str, Any]], pdf: bytes) -> None:
     digest = hashlib.sha256(pdf).hexdigest()
     file_name = f"{packet.cycle_id}/{packet.person.email}-v{packet.version}.pdf"
     with transaction.atomic():

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from evidence.facts.build import person_facts_build
 from evidence.models import ImportBatch, RawRecord
-from evidence.selectors import evidence_facts_get
 from evidence.services.evidence_build import evidence_build, population_ids, team_bands_settle
 from reviews.models import Person, ReviewCycle
 from tests.evidence.scenarios.builders import at, commit, pull_request, session, usage_day
@@ -90,8 +90,8 @@ def test_hundred_times_the_tokens_same_work_same_outcomes_only_context_differs()
         evidence_build(person=person, cycle=cycle)
     team_bands_settle(cycle=cycle)
 
-    light_facts = evidence_facts_get(person=team[0], cycle=cycle)
-    heavy_facts = evidence_facts_get(person=heavy, cycle=cycle)
+    light_facts = person_facts_build(person=team[0], cycle=cycle).facts
+    heavy_facts = person_facts_build(person=heavy, cycle=cycle).facts
 
     assert heavy_facts["outcomes"] == light_facts["outcomes"]
     assert heavy_facts["work"]["commits"] == light_facts["work"]["commits"]
@@ -114,7 +114,7 @@ def test_a_team_smaller_than_five_gets_no_cost_band() -> None:
     team_bands_settle(cycle=cycle)
 
     for person in team:
-        band = evidence_facts_get(person=person, cycle=cycle)["usage"]["cost_per_merged_ai_pr"]
+        band = person_facts_build(person=person, cycle=cycle).facts["usage"]["cost_per_merged_ai_pr"]
         assert band["usd"] is not None
         assert band["team_band"] is None
         assert "fewer than 5" in band["band_note"]
@@ -136,12 +136,12 @@ def test_a_sentinel_prompt_string_never_reaches_the_facts() -> None:
     facts = evidence_build(person=person, cycle=cycle).facts
 
     assert "SENTINEL-PROMPT" not in json.dumps(facts)
-    assert "SENTINEL-PROMPT" not in json.dumps(evidence_facts_get(person=person, cycle=cycle))
+    assert "SENTINEL-PROMPT" not in json.dumps(person_facts_build(person=person, cycle=cycle).facts)
 
 
 def count_queries(person: Person, cycle: ReviewCycle) -> int:
     with CaptureQueriesContext(connection) as captured:
-        evidence_facts_get(person=person, cycle=cycle)
+        person_facts_build(person=person, cycle=cycle)
     return len(captured.captured_queries)
 
 
@@ -167,4 +167,4 @@ def test_query_count_per_person_is_bounded_whatever_the_volume(django_assert_max
 
     assert count_queries(small, cycle) == count_queries(large, cycle)
     with django_assert_max_num_queries(40):
-        evidence_facts_get(person=large, cycle=cycle)
+        person_facts_build(person=large, cycle=cycle)

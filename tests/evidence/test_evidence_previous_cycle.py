@@ -30,6 +30,7 @@ def test_previous_cycle_outcomes_are_the_same_persons_figures_in_that_cycle() ->
 
     assert facts["cycle"]["previous"] == {"name": "2025-H2", "start": "2025-07-01", "end": "2025-12-31"}
     previous = facts["outcomes"]["previous_cycle"]
+    assert previous is not None
     assert (previous["other"]["commits"], previous["other"]["prs_merged"], previous["other"]["survival_share"]) == (
         1,
         1,

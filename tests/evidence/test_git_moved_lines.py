@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from evidence.facts.build import person_facts_build
 from evidence.git.log import commits_read
 from evidence.models import Commit
-from evidence.selectors import evidence_facts_get
 from evidence.services.activity.git import git_import
 from reviews.demo.repo_builder import RepoBuilder
 from tests.factories import make_cycle, make_person
@@ -74,7 +74,7 @@ def test_moved_lines_are_stored_and_reach_the_outcome(tmp_path: Path) -> None:
 
     stored = dict(Commit.objects.values_list("sha", "lines_moved"))
     assert stored == {shas["initial"]: 0, shas["move"]: 6, shas["edit"]: 0, shas["reorder"]: 1}
-    outcomes = evidence_facts_get(person=person, cycle=cycle)["outcomes"]
+    outcomes = person_facts_build(person=person, cycle=cycle).facts["outcomes"]
     assert outcomes["other"]["refactor_lines_moved"] == 7
     assert outcomes["other"]["provenance"]["commits_with_moves_measured"] == 4
     assert outcomes["ai_assisted"]["refactor_lines_moved"] == 0

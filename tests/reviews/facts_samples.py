@@ -1,19 +1,31 @@
-"""Realistic facts JSON v1 samples (docs: /work facts contract) for packet tests and benchmarks.
+"""Realistic facts JSON v1 samples (evidence.facts.schema) for packet tests and benchmarks.
 
-They follow the contract the evidence engine fills: a typical person, a person with ten times the data, a person
+They have the shape the evidence engine builds: a typical person, a person with ten times the data, a person
 who never used AI, and one whose every string is hostile. All are seeded, so the same call gives the same facts.
 """
 
 from __future__ import annotations
 
 import random
+import types
 from datetime import date, timedelta
-from typing import Any
+from typing import NotRequired, Union, cast, get_args, get_origin, get_type_hints, is_typeddict
 
-from evidence.selectors import EVIDENCE_SCHEMA, NO_RANKING_CAVEAT, empty_outcome
+from evidence.facts.caveats import NO_RANKING_CAVEAT
+from evidence.facts.schema import (
+    EVIDENCE_SCHEMA,
+    CycleDict,
+    DailyUsageDict,
+    EvidenceFactsDict,
+    HighlightDict,
+    HighlightKind,
+    OutcomeDict,
+    PeriodDict,
+)
 
-CYCLE = {"name": "2026-H2", "start": "2026-07-01", "end": "2026-12-31", "previous": None}
-PREVIOUS_CYCLE = {"name": "2026-H1", "start": "2026-01-01", "end": "2026-06-30"}
+CYCLE: CycleDict = {"name": "2026-H2", "start": "2026-07-01", "end": "2026-12-31", "previous": None}
+PREVIOUS_CYCLE: PeriodDict = {"name": "2026-H1", "start": "2026-01-01", "end": "2026-06-30"}
+SURVIVAL_MEASURED_AT = "2026-12-31T02:00:00+00:00"
 REPOSITORIES = ("acme/payments-api", "acme/ledger", "acme/web-checkout", "acme/infra", "acme/mobile-app")
 PR_TITLES = (
     "Retry idempotent card captures on gateway timeouts",
@@ -41,13 +53,36 @@ CONTEXTS = (
 )
 
 
-def _outcome(rng: random.Random, *, scale: int, ai: bool) -> dict[str, Any]:
+def empty_outcome() -> OutcomeDict:
+    """An outcome with no work in it, as facts stored before confidence and provenance were added have it."""
+    return {
+        "commits": 0,
+        "prs_opened": 0,
+        "prs_merged": 0,
+        "merge_rate": None,
+        "median_hours_to_merge": None,
+        "review_rounds_per_pr": None,
+        "median_pr_lines": None,
+        "lines_added": 0,
+        "lines_surviving": 0,
+        "survival_share": None,
+        "reverted": 0,
+        "follow_up_fix_lines": 0,
+        "tests_touched": 0,
+        "issues_closed": 0,
+        "refactor_lines_deleted": 0,
+        "refactor_lines_moved": 0,
+    }
+
+
+def _outcome(rng: random.Random, *, scale: int, ai: bool) -> OutcomeDict:
     opened = rng.randint(6, 14) * scale
     merged = max(1, int(opened * rng.uniform(0.7, 0.95)))
     added = merged * rng.randint(80, 220)
     surviving = int(added * rng.uniform(0.62, 0.9))
+    commits = merged * rng.randint(2, 5)
     return {
-        "commits": merged * rng.randint(2, 5),
+        "commits": commits,
         "prs_opened": opened,
         "prs_merged": merged,
         "merge_rate": round(merged / opened, 3),
@@ -62,14 +97,23 @@ def _outcome(rng: random.Random, *, scale: int, ai: bool) -> dict[str, Any]:
         "tests_touched": rng.randint(2, merged),
         "issues_closed": rng.randint(1, 8) * scale,
         "refactor_lines_deleted": rng.randint(50, 900) * scale,
-        "confidence": "high" if ai else "medium",
-        "provenance": {"sources": ["github", "git blame"], "records": opened * 7},
+        "refactor_lines_moved": rng.randint(0, 300) * scale,
+        "confidence": (
+            {"level": "high", "basis": "direct links (tool-reported SHA, session, trailer or marker)"}
+            if ai
+            else {"level": "medium", "basis": "no AI signal found; a missing trailer means unknown, not human"}
+        ),
+        "provenance": {
+            "commits_with_moves_measured": commits,
+            "commits_with_survival_measured": commits,
+            "survival_measured_at": SURVIVAL_MEASURED_AT,
+        },
     }
 
 
-def _daily(rng: random.Random, *, scale: int) -> list[dict[str, Any]]:
-    start = date.fromisoformat(CYCLE["start"] or "")
-    days = []
+def _daily(rng: random.Random, *, scale: int) -> list[DailyUsageDict]:
+    start = date.fromisoformat(CYCLE["start"])
+    days: list[DailyUsageDict] = []
     for offset in range(184):
         day = start + timedelta(days=offset)
         if day.weekday() >= 5 or rng.random() < 0.35:
@@ -80,9 +124,9 @@ def _daily(rng: random.Random, *, scale: int) -> list[dict[str, Any]]:
     return days
 
 
-def _highlight(rng: random.Random, index: int) -> dict[str, Any]:
+def _highlight(rng: random.Random, index: int) -> HighlightDict:
     merged = rng.random() < 0.88
-    kind = "pull_request" if index % 5 else "commit"
+    kind: HighlightKind = "pull_request" if index % 5 else "commit"
     repository = REPOSITORIES[index % len(REPOSITORIES)]
     ref = f"#{100 + index * 7}" if kind == "pull_request" else f"{rng.getrandbits(28):07x}"
     return {
@@ -94,7 +138,7 @@ def _highlight(rng: random.Random, index: int) -> dict[str, Any]:
         "ai": {
             "tools": rng.sample(["Claude Code", "Cursor", "GitHub Copilot"], rng.randint(1, 2)),
             "reason": AI_REASONS[index % len(AI_REASONS)],
-            "confidence": rng.choice(["high", "high", "medium", "low"]),
+            "confidence": rng.choice([0.95, 0.9, 0.8, 0.35]),
         },
         "outcome": {
             "merged": merged if kind == "pull_request" else None,
@@ -113,7 +157,7 @@ def typical_facts(
     email: str = "ada.castro@example.com",
     team: str = "Payments",
     scale: int = 1,
-) -> dict[str, Any]:
+) -> EvidenceFactsDict:
     rng = random.Random(seed)  # noqa: S311 -- seeded sample data, not secrets
     ai, other = _outcome(rng, scale=scale, ai=True), _outcome(rng, scale=scale, ai=False)
     daily = _daily(rng, scale=scale)
@@ -127,7 +171,7 @@ def typical_facts(
             "team": team,
             "manager": {"email": "mira.novak@example.com", "name": "Mira Novak"},
         },
-        "cycle": dict(CYCLE, previous=PREVIOUS_CYCLE),
+        "cycle": {**CYCLE, "previous": PREVIOUS_CYCLE},
         "usage": {
             "tools": [
                 {
@@ -166,7 +210,11 @@ def typical_facts(
                 "usd": round(tokens / 1_000_000 * 1.9 / ai["prs_merged"], 2),
                 "team_band": "near",
                 "band_note": "within 25% of the Payments team median",
-                "confidence": {"level": "medium", "basis": "12% of the cost computed at list prices"},
+                "confidence": {
+                    "level": "medium",
+                    "basis": "12% of the cost computed at list prices",
+                    "computed_cost_share": 0.12,
+                },
             },
             "daily": daily,
             "provenance": {
@@ -221,7 +269,7 @@ def typical_facts(
                 "kind": "unlinked_usage",
                 "summary": "AI coding-tool usage on 6 days with no commit, pull request or review.",
                 "days": [day["day"] for day in daily if not day["linked"]][:6],
-                "figures": {"days": 6},
+                "figures": {"days": 6, "tokens_on_those_days": 1_200_000 * scale, "share_of_coding_tokens": 0.04},
                 "confidence": {"level": "high", "basis": "daily token totals"},
             }
         ],
@@ -259,28 +307,40 @@ def typical_facts(
     }
 
 
-def ten_x_facts(*, seed: int = 2) -> dict[str, Any]:
+def ten_x_facts(*, seed: int = 2) -> EvidenceFactsDict:
     """A person with ten times the typical data: more pull requests, highlights, flags and repositories."""
     facts = typical_facts(seed=seed, name="Bruno Weber", email="bruno.weber@example.com", scale=10)
     facts["flags"] = [
-        dict(facts["flags"][0]),
+        facts["flags"][0],
         {
             "kind": "volume_spike",
             "summary": "Usage tripled in October with no change in merged pull requests.",
             "days": [f"2026-10-{day:02d}" for day in range(1, 29)],
-            "figures": {"ratio_to_median_week": 3.1},
+            "figures": {
+                "weeks": [{"week_start": "2026-10-05", "tokens": 41_000_000, "commits_and_merged_prs": 6}],
+                "median_weekly_tokens": 13_000_000,
+                "median_weekly_commits_and_merged_prs": 7,
+            },
         },
         {
             "kind": "idle_loop",
             "summary": "Two sessions over 9 hours with no accepted edits and no commits.",
             "days": ["2026-11-03", "2026-11-04"],
-            "figures": {"sessions": 2, "hours": 9.4},
+            "figures": {
+                "sessions": 2,
+                "session_hours": 9.4,
+                "tokens_in_those_sessions": 31_000_000,
+                "days_without_sessions": 0,
+                "tokens_on_those_days": 0,
+                "accepted_edits": 0,
+                "commits": 0,
+            },
         },
     ]
     return facts
 
 
-def empty_facts(*, name: str, email: str, team: str) -> dict[str, Any]:
+def empty_facts(*, name: str, email: str, team: str) -> EvidenceFactsDict:
     """The facts of someone with no usage and no work: the contract's shape with empty figures, no database."""
     return {
         "schema": EVIDENCE_SCHEMA,
@@ -290,7 +350,7 @@ def empty_facts(*, name: str, email: str, team: str) -> dict[str, Any]:
             "team": team,
             "manager": {"email": "mira.novak@example.com", "name": "Mira Novak"},
         },
-        "cycle": dict(CYCLE),
+        "cycle": CYCLE,
         "usage": {
             "tools": [],
             "models": [],
@@ -302,6 +362,7 @@ def empty_facts(*, name: str, email: str, team: str) -> dict[str, Any]:
             "acceptance": {"accepted": 0, "rejected": 0, "rate": None},
             "cost_per_merged_ai_pr": {"usd": None, "team_band": None, "band_note": "no AI-assisted PR merged"},
             "daily": [],
+            "provenance": {"sources": [], "first_day": None, "last_day": None, "records": 0},
         },
         "work": {"commits": 0, "pull_requests": 0, "reviews_given": 0, "repositories": []},
         "outcomes": {
@@ -318,7 +379,7 @@ def empty_facts(*, name: str, email: str, team: str) -> dict[str, Any]:
     }
 
 
-def non_user_facts(*, name: str = "Quentin Rossi", email: str = "quentin.rossi@example.com") -> dict[str, Any]:
+def non_user_facts(*, name: str = "Quentin Rossi", email: str = "quentin.rossi@example.com") -> EvidenceFactsDict:
     """Someone with repository work and no AI usage at all: their packet must be fair and complete.
 
     It starts from the facts of a person with no data at all and adds only the person's other work.
@@ -332,7 +393,7 @@ def non_user_facts(*, name: str = "Quentin Rossi", email: str = "quentin.rossi@e
         "reviews_given": 31,
         "repositories": ["acme/infra"],
     }
-    facts["outcomes"].update(other=other, reviews_of_ai_prs=6)
+    facts["outcomes"] = {**facts["outcomes"], "other": other, "reviews_of_ai_prs": 6}
     facts["coverage"]["sources"] = [
         {"source": "github", "first_day": "2026-07-01", "last_day": "2026-12-31", "records": 380}
     ]
@@ -352,7 +413,7 @@ HOSTILE_STRINGS = (
 MEGABYTE = "A" * 1_000_000
 
 
-def hostile_facts() -> dict[str, Any]:
+def hostile_facts() -> EvidenceFactsDict:
     """Every string a person, a PR author or a source controls carries an injection attempt or a megabyte."""
     facts = typical_facts(seed=4, name="<img src=file:///etc/passwd> Mallory", email="mallory@example.com")
     for index, highlight in enumerate(facts["highlights"]):
@@ -367,3 +428,26 @@ def hostile_facts() -> dict[str, Any]:
     facts["flags"][0]["summary"] = HOSTILE_STRINGS[4]
     facts["caveats"].append({"applies_to": "general", "text": HOSTILE_STRINGS[5]})
     return facts
+
+
+def required_keys_only(facts: EvidenceFactsDict) -> EvidenceFactsDict:
+    """The facts without any key the schema does not require: what facts stored before those keys were added
+    within version 1 look like."""
+    return cast(EvidenceFactsDict, _required_only(facts, EvidenceFactsDict))
+
+
+def _required_only(value: object, hint: object) -> object:
+    if get_origin(hint) in (Union, types.UnionType):
+        shapes = [member for member in get_args(hint) if is_typeddict(member)]
+        fitting = [shape for shape in shapes if isinstance(value, dict) and set(value) <= set(get_type_hints(shape))]
+        return _required_only(value, fitting[0]) if fitting else value
+    if is_typeddict(hint) and isinstance(value, dict):
+        hints = get_type_hints(hint, include_extras=True)
+        return {
+            key: _required_only(item, hints[key])
+            for key, item in value.items()
+            if get_origin(hints[key]) is not NotRequired
+        }
+    if get_origin(hint) is list and isinstance(value, list):
+        return [_required_only(item, get_args(hint)[0]) for item in value]
+    return value

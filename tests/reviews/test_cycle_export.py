@@ -9,7 +9,6 @@ import json
 import zipfile
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +16,7 @@ from django.test import Client
 from pypdf import PdfReader
 from pytest_django import Settings as SettingsWrapper
 
+from evidence.facts.schema import EvidenceFactsDict
 from reviews.models import AuditEvent, CycleExport, Packet, Person, ReviewCycle
 from reviews.services.exports import csv_safe, cycle_export_finalize, cycle_export_start
 from reviews.services.exports.org_report import org_figures
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def engine_facts(monkeypatch: pytest.MonkeyPatch) -> None:
-    def facts(*, packet: Packet) -> dict[str, Any]:
+    def facts(*, packet: Packet) -> EvidenceFactsDict:
         person = packet.person
         if person.name.startswith("Quiet"):
             return non_user_facts(name=person.name, email=person.email) | {
@@ -123,7 +123,7 @@ def test_reconciler_finishes_an_export_whose_finalize_was_lost(
 
 
 def test_groups_under_five_people_are_suppressed_with_their_complement() -> None:
-    def people(team: str, count: int) -> list[dict[str, Any]]:
+    def people(team: str, count: int) -> list[EvidenceFactsDict]:
         return [typical_facts(seed=index, team=team) for index in range(count)]
 
     org, teams = org_figures(facts_list=people("Payments", 5) + people("Mobile", 3) + people("Data", 6))

@@ -14,6 +14,7 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 
+from evidence.facts.schema import EvidenceFactsDict
 from reviews.printing.pdf import (
     FACTS_ATTACHMENT_NAME,
     LockedURLFetcher,
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NARRATIVE = [{"kind": "narrative", "item_key": "", "text": "I led the refunds work.", "highlighted": False}]
 
 
-def render(facts: dict[str, Any], annotations: list[dict[str, Any]] | None = None) -> PdfReader:
+def render(facts: EvidenceFactsDict, annotations: list[dict[str, Any]] | None = None) -> PdfReader:
     pdf = packet_render_pdf(facts=facts, annotations=annotations or [], version=3)
     assert pdf.startswith(b"%PDF-")
     return PdfReader(io.BytesIO(pdf))
@@ -63,7 +64,7 @@ def test_typical_packet_prints_every_section_with_figures_and_pages() -> None:
     assert "6 of 8 AI-assisted pull requests were merged (75%)" in text
     assert "I led the refunds work." in text
     assert "No one is ranked by token volume or cost" in text
-    assert "Provenance: sources: github, git blame" in text
+    assert re.search(r"Provenance: survival measured on [\d,]+ commits, last on 2026-12-31", " ".join(text.split()))
     # each figure group prints its confidence beside it
     for confidence in (
         "confidence high (96% of usage from per-user identities)",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 from pytest_django import Settings as SettingsWrapper
 
+from evidence.facts.schema import EvidenceFactsDict
 from reviews.models import EvidenceRun, Packet
 from reviews.services.packets import evidence_run_finalize, evidence_run_start, evidence_runs_reconcile, packet_build
 from reviews.tasks import build_packet, finalize_run, reconcile_runs
@@ -79,7 +80,7 @@ def test_a_render_failure_is_recorded_and_the_run_still_finalizes(monkeypatch: p
     broken = make_person(name="Broken")
     real = __import__("reviews.services.packets", fromlist=["packet_render_pdf"]).packet_render_pdf
 
-    def render(*, facts: dict[str, Any], annotations: list[dict[str, Any]], version: int) -> bytes:
+    def render(*, facts: EvidenceFactsDict, annotations: list[dict[str, Any]], version: int) -> bytes:
         if facts["person"]["name"] == "Broken":
             raise RuntimeError("layout exploded")
         return real(facts=facts, annotations=annotations, version=version)  # type: ignore[no-any-return]

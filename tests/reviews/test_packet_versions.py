@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from pypdf import PdfReader
 
+from evidence.facts.schema import EvidenceFactsDict
 from reviews.errors import ApplicationError
 from reviews.models import Annotation, Packet
 from reviews.services.annotations import annotation_set
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def engine_facts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stand in for the evidence engine: realistic facts in the contract's shape, for whoever is asked."""
 
-    def facts(*, packet: Packet) -> dict[str, Any]:
+    def facts(*, packet: Packet) -> EvidenceFactsDict:
         person = packet.person
         return typical_facts(seed=person.pk, name=person.name, email=person.email, team=person.team)
 
@@ -176,7 +177,7 @@ def test_a_packet_past_its_render_budget_ends_failed_with_the_reason(
     rows = "".join(f"<tr><td>{index}</td><td>{'word ' * 40}</td></tr>" for index in range(30_000))
     real = __import__("reviews.services.packets", fromlist=["packet_html"]).packet_html
 
-    def html(*, facts: dict[str, Any], annotations: list[dict[str, Any]], version: int) -> str:
+    def html(*, facts: EvidenceFactsDict, annotations: list[dict[str, Any]], version: int) -> str:
         if facts["person"]["name"] == "Runaway":
             return f"<table>{rows}</table>"
         return real(facts=facts, annotations=annotations, version=version)  # type: ignore[no-any-return]

@@ -12,6 +12,7 @@ from typing import Any
 
 from celery import current_app as celery_app
 
+from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from evidence.models import FactsBuild
 from evidence.services.evidence_build import DEFAULT_CHUNK_SIZE, evidence_build, facts_build_start
 from reviews.errors import ApplicationError
@@ -38,7 +39,7 @@ class Command(ApplicationCommand):
         person = Person.objects.select_related("manager").filter(email=options["person"].strip().lower()).first()
         if person is None:
             raise ApplicationError(f"No person with the email {options['person']!r}.")
-        facts = evidence_build(person=person, cycle=cycle, measure_durability=True).facts
+        facts = stored_facts(evidence_build(person=person, cycle=cycle, measure_durability=True).facts)
         if options["json"]:
             self.stdout.write(json.dumps(facts, indent=2, sort_keys=False))
             return
@@ -56,12 +57,11 @@ class Command(ApplicationCommand):
         self.stdout.write(f"{cycle.name}: facts built for {build.done} of {build.total} people ({build.status}).")
 
 
-def summary_text(facts: dict[str, Any]) -> str:
+def summary_text(facts: EvidenceFactsDict) -> str:
     """A few plain lines for a terminal: outcomes first, usage as context."""
     outcomes, usage = facts["outcomes"], facts["usage"]
     lines = [f"{facts['person']['name']} <{facts['person']['email']}> — {facts['cycle']['name']}"]
-    for group in ("ai_assisted", "other"):
-        figures = outcomes[group]
+    for group, figures in (("ai_assisted", outcomes["ai_assisted"]), ("other", outcomes["other"])):
         survival = "n/a" if figures["survival_share"] is None else f"{figures['survival_share']:.0%}"
         lines.append(
             f"  {group.replace('_', '-')}: {figures['commits']} commits, {figures['prs_merged']} PRs merged, "

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import Packet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -73,11 +74,24 @@ def packet_pdf_copy(*, packet: Packet, out_dir: Path) -> str:
     return name
 
 
-def _figure(facts: dict[str, Any], *path: str) -> object:
-    value: Any = facts
-    for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
-    return "" if value is None else value
+def _figures(facts: EvidenceFactsDict | None) -> tuple[object, ...]:
+    """The summary's outcome, flag and coverage cells: blank for a packet that has no facts (it failed)."""
+    if facts is None:
+        return ("",) * 11
+    ai, other, coverage = facts["outcomes"]["ai_assisted"], facts["outcomes"]["other"], facts["coverage"]
+    return (
+        ai["prs_merged"],
+        ai["merge_rate"],
+        ai["survival_share"],
+        ai["reverted"],
+        other["prs_merged"],
+        other["merge_rate"],
+        other["survival_share"],
+        other["reverted"],
+        len(facts["flags"]),
+        coverage["usage_linked_share"],
+        coverage["unresolved_identities"],
+    )
 
 
 def summary_csv_write(*, packets: Sequence[Packet], pdf_names: dict[int, str], path: Path) -> None:
@@ -86,7 +100,6 @@ def summary_csv_write(*, packets: Sequence[Packet], pdf_names: dict[int, str], p
     writer = csv.writer(buffer)
     writer.writerow(SUMMARY_COLUMNS)
     for packet in sorted(packets, key=lambda packet: (packet.person.name.casefold(), packet.person.email)):
-        facts = packet.facts or {}
         manager = packet.person.manager
         writer.writerow(
             csv_safe(cell)
@@ -98,17 +111,7 @@ def summary_csv_write(*, packets: Sequence[Packet], pdf_names: dict[int, str], p
                 packet.cycle.name,
                 packet.version,
                 packet.status,
-                _figure(facts, "outcomes", "ai_assisted", "prs_merged"),
-                _figure(facts, "outcomes", "ai_assisted", "merge_rate"),
-                _figure(facts, "outcomes", "ai_assisted", "survival_share"),
-                _figure(facts, "outcomes", "ai_assisted", "reverted"),
-                _figure(facts, "outcomes", "other", "prs_merged"),
-                _figure(facts, "outcomes", "other", "merge_rate"),
-                _figure(facts, "outcomes", "other", "survival_share"),
-                _figure(facts, "outcomes", "other", "reverted"),
-                len(facts.get("flags") or []) if facts else "",
-                _figure(facts, "coverage", "usage_linked_share"),
-                _figure(facts, "coverage", "unresolved_identities"),
+                *_figures(stored_facts(packet.facts) if packet.facts else None),
                 packet.sha256,
                 pdf_names.get(packet.pk, ""),
             )

@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Literal
 
 from django.template.loader import render_to_string
 
+from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import Packet, ReviewCycle
 from reviews.printing.context import number, share
 from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
 
 MIN_GROUP_SIZE = 5
 NO_TEAM = "(no team)"
+Side = Literal["ai_assisted", "other"]
+SummedFigure = Literal["prs_opened", "prs_merged", "lines_added", "lines_surviving", "reverted"]
 
 
 @dataclass(frozen=True)
@@ -37,29 +40,21 @@ class GroupFigures:
     usage_linked: str = ""
 
 
-def _outcome(facts: dict[str, Any], side: str) -> dict[str, Any]:
-    outcomes = facts.get("outcomes") if isinstance(facts.get("outcomes"), dict) else {}
-    value = (outcomes or {}).get(side)
-    return value if isinstance(value, dict) else {}
-
-
-def _total(facts_list: Sequence[dict[str, Any]], side: str, key: str) -> int:
-    return sum(int(_outcome(facts, side).get(key) or 0) for facts in facts_list)
+def _total(facts_list: Sequence[EvidenceFactsDict], side: Side, key: SummedFigure) -> int:
+    return sum(facts["outcomes"][side][key] for facts in facts_list)
 
 
 def _ratio(numerator: int, denominator: int) -> str:
     return share(numerator / denominator) if denominator else "no data"
 
 
-def group_figures(*, name: str, facts_list: Sequence[dict[str, Any]]) -> GroupFigures:
+def group_figures(*, name: str, facts_list: Sequence[EvidenceFactsDict]) -> GroupFigures:
     people = len(facts_list)
     if people < MIN_GROUP_SIZE:
         return GroupFigures(name=name, people=people, suppressed=True)
-    users = sum(1 for facts in facts_list if (facts.get("usage") or {}).get("active_days"))
+    users = sum(1 for facts in facts_list if facts["usage"]["active_days"])
     linked = [
-        float(share_value)
-        for facts in facts_list
-        if isinstance(share_value := (facts.get("coverage") or {}).get("usage_linked_share"), int | float)
+        share_value for facts in facts_list if (share_value := facts["coverage"]["usage_linked_share"]) is not None
     ]
     return GroupFigures(
         name=name,
@@ -83,12 +78,12 @@ def group_figures(*, name: str, facts_list: Sequence[dict[str, Any]]) -> GroupFi
     )
 
 
-def org_figures(*, facts_list: Sequence[dict[str, Any]]) -> tuple[GroupFigures, list[GroupFigures]]:
+def org_figures(*, facts_list: Sequence[EvidenceFactsDict]) -> tuple[GroupFigures, list[GroupFigures]]:
     """The org row and one row per team (by name). A lone suppressed team would be the org minus the others,
     so the next smallest team is suppressed with it (complementary suppression)."""
-    by_team: dict[str, list[dict[str, Any]]] = {}
+    by_team: dict[str, list[EvidenceFactsDict]] = {}
     for facts in facts_list:
-        team = str((facts.get("person") or {}).get("team") or "").strip() or NO_TEAM
+        team = facts["person"]["team"].strip() or NO_TEAM
         by_team.setdefault(team, []).append(facts)
     teams = [group_figures(name=team, facts_list=members) for team, members in sorted(by_team.items())]
     suppressed = [team for team in teams if team.suppressed]
@@ -100,7 +95,7 @@ def org_figures(*, facts_list: Sequence[dict[str, Any]]) -> tuple[GroupFigures, 
 
 
 def org_report_pdf(*, cycle: ReviewCycle, packets: Sequence[Packet], generated_on: date) -> bytes:
-    org, teams = org_figures(facts_list=[packet.facts for packet in packets if packet.facts])
+    org, teams = org_figures(facts_list=[stored_facts(packet.facts) for packet in packets if packet.facts])
     html = render_to_string(
         "reviews/print/org_report.html",
         {"cycle": cycle, "org": org, "teams": teams, "min_group": MIN_GROUP_SIZE, "generated_on": generated_on},

@@ -9,7 +9,8 @@ from typing import Any
 
 import jsonschema
 
-from evidence.selectors import evidence_facts_get
+from evidence.facts.build import person_facts_build
+from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import Person, ReviewCycle
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "docs" / "evidence-schema.json"
@@ -21,9 +22,9 @@ def facts_schema() -> dict[str, Any]:
     return loaded
 
 
-def valid_facts(person: Person, cycle: ReviewCycle) -> dict[str, Any]:
-    facts = evidence_facts_get(person=person, cycle=cycle)
+def valid_facts(person: Person, cycle: ReviewCycle) -> EvidenceFactsDict:
+    facts = person_facts_build(person=person, cycle=cycle).facts
     # a round trip through JSON proves every value is plain JSON (no dates, Decimals or model objects)
-    facts = dict(json.loads(json.dumps(facts)))
-    jsonschema.validate(facts, facts_schema(), format_checker=jsonschema.FormatChecker())
-    return facts
+    plain = json.loads(json.dumps(facts))
+    jsonschema.validate(plain, facts_schema(), format_checker=jsonschema.FormatChecker())
+    return stored_facts(plain)
