@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("", include("reviews.urls")),
     path("api/", include("reviews.api.urls")),
-    path("api/evidence/", include("evidence.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

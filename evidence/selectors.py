@@ -1,15 +1,28 @@
-"""Reads the rest of tokenproof may make of the evidence side: stored facts, facts builds, cycles.
+"""Reads the rest of tokenproof may make of the evidence side: stored facts, facts builds, cycles, repositories,
+the attribution rules, usage imports.
 
 The facts themselves are built in evidence.facts.build; their types are in evidence.facts.schema.
 """
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from evidence.facts.schema import EvidenceFactsDict, stored_facts
-from evidence.models import EvidenceFacts, FactsBuild
+from evidence.importers import IMPORTERS
+from evidence.models import AttributionRule, EvidenceFacts, FactsBuild, ImportBatch, Repository
 from reviews.models import Person, ReviewCycle
 
-__all__ = ["evidence_facts_stored_get", "facts_build_get", "previous_cycle_get"]
+__all__ = [
+    "attribution_rule_list",
+    "evidence_facts_stored_get",
+    "facts_build_get",
+    "github_repository_get",
+    "import_batch_get",
+    "previous_cycle_get",
+    "repository_list",
+    "usage_source_names",
+]
 
 
 def evidence_facts_stored_get(
@@ -34,3 +47,27 @@ def facts_build_get(*, build_id: int) -> FactsBuild:
 def previous_cycle_get(*, cycle: ReviewCycle) -> ReviewCycle | None:
     """The latest cycle that ended before this one started, or None."""
     return ReviewCycle.objects.filter(end__lt=cycle.start).order_by("-end", "-pk").first()
+
+
+def repository_list() -> QuerySet[Repository]:
+    """Every repository, GitHub and local git, by full name."""
+    return Repository.objects.order_by("full_name")
+
+
+def github_repository_get(*, repository_id: int) -> Repository | None:
+    """A repository synced from GitHub, or None (also for a local git repository of that id)."""
+    return Repository.objects.filter(pk=repository_id, host=Repository.Host.GITHUB).first()
+
+
+def attribution_rule_list() -> QuerySet[AttributionRule]:
+    """The attribution ladder's rules, in the order they were added."""
+    return AttributionRule.objects.order_by("pk")
+
+
+def import_batch_get(*, batch_id: int) -> ImportBatch | None:
+    return ImportBatch.objects.filter(pk=batch_id).first()
+
+
+def usage_source_names() -> list[str]:
+    """The sources a usage import accepts (`import_usage --source`, the API's `source`), sorted."""
+    return sorted(IMPORTERS)

@@ -1,10 +1,10 @@
+"""Admin for the people side: people and identities, cycles, runs, packets' bookkeeping, the audit log."""
+
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from reviews.admin_base import ReadOnlyAdmin
 from reviews.models import AuditEvent, EvidenceRun, Identity, Packet, Person, ReviewCycle
 
 
@@ -43,26 +43,20 @@ class EvidenceRunAdmin(admin.ModelAdmin[EvidenceRun]):
 
 
 @admin.register(Packet)
-class PacketAdmin(admin.ModelAdmin[Packet]):
+class PacketAdmin(ReadOnlyAdmin[Packet]):
+    """A packet's bookkeeping only. Its facts, annotations and PDF are served by the packet pages and API, which
+    check access and write the audit log (reviews.permissions); packets change only through a run or a release."""
+
     list_display = ("person", "cycle", "version", "status", "attempts", "generated_at", "released_at")
     list_filter = ("status", "cycle")
     search_fields = ("person__email", "person__name")
-    readonly_fields = ("sha256", "facts", "pdf", "error", "attempts")
+    exclude = ("facts", "annotations", "pdf")
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    """Read-only: the audit log is append-only."""
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
+    """The audit log is append-only."""
 
     list_display = ("at", "actor_label", "action", "object_type", "object_id", "ip_address")
     list_filter = ("action", "object_type")
     search_fields = ("actor_label", "object_id")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

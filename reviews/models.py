@@ -43,6 +43,14 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    @property
+    def is_hr_or_admin(self) -> bool:
+        """HR / people-ops and admins: they run cycles, import data and see every packet.
+
+        The one spelling of the role check; reviews.permissions.viewer_get adds superusers, who count as HR.
+        """
+        return self.role in {Person.Role.HR, Person.Role.ADMIN}
+
 
 class Identity(models.Model):
     """One name a person goes by in a source (an email, a GitHub login, a provider user or key id)."""

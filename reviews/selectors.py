@@ -1,4 +1,4 @@
-"""Reads for the people side: populations, packet contexts, what a user may see."""
+"""Reads for the people side: populations, run phases, packet contexts (who may see what: reviews.permissions)."""
 
 from __future__ import annotations
 
@@ -105,71 +105,3 @@ def embedded_facts_read(*, pdf: bytes) -> dict[str, Any] | None:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError):
         return None
     return facts if isinstance(facts, dict) else None
-
-
-def person_for_user(*, user: Any) -> Person | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Person.objects.filter(user=user).select_related("manager").first()
-
-
-def is_hr(*, user: Any) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    person = person_for_user(user=user)
-    return person is not None and person.role in {Person.Role.HR, Person.Role.ADMIN}
-
-
-def reports_of(*, manager: Person) -> set[int]:
-    """Ids of everyone below this person in the org chart, direct and indirect."""
-    below: set[int] = set()
-    frontier = {manager.pk}
-    while frontier:
-        frontier = set(Person.objects.filter(manager_id__in=frontier).values_list("pk", flat=True)) - below
-        below |= frontier
-    return below
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking, resolved once per request: their person, whether HR, and everyone below them."""
-
-    person_id: int | None
-    hr: bool
-    reports: frozenset[int]
-
-    def may_see(self, packet: Packet) -> bool:
-        """Employees first; managers after release or the cycle's release date; HR and admins always."""
-        if self.hr or packet.person_id == self.person_id:
-            return True
-        if packet.person_id not in self.reports:
-            return False
-        release_date = packet.cycle.release_date
-        return packet.released_at is not None or (release_date is not None and release_date <= timezone.localdate())
-
-
-def viewer_get(*, user: Any) -> Viewer:
-    person = person_for_user(user=user)
-    return Viewer(
-        person_id=person.pk if person else None,
-        hr=is_hr(user=user),
-        reports=frozenset(reports_of(manager=person)) if person else frozenset(),
-    )
-
-
-def packets_visible_to(*, user: Any) -> list[Packet]:
-    """The latest finished version of every packet this user may open, newest cycle first, then by name."""
-    viewer = viewer_get(user=user)
-    candidates = (
-        Packet.objects.filter(status=Packet.Status.DONE)
-        .select_related("person", "cycle")
-        .order_by("cycle_id", "person_id", "-version")
-    )
-    if not viewer.hr:
-        own = {viewer.person_id} if viewer.person_id else set()
-        candidates = candidates.filter(person_id__in=own | viewer.reports)
-    latest: dict[tuple[int, int], Packet] = {}
-    for packet in candidates:
-        latest.setdefault((packet.cycle_id, packet.person_id), packet)
-    visible = [packet for packet in latest.values() if viewer.may_see(packet)]
-    return sorted(visible, key=lambda packet: (-packet.cycle.start.toordinal(), packet.person.name))

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.test import Client
 from factory.declarations import SelfAttribute, Sequence, SubFactory
 from factory.django import DjangoModelFactory
 
@@ -58,3 +59,19 @@ def org_chart() -> dict[str, Person]:
     bob = make_person(name="Bob", email="bob@example.com", manager=manager, team="Payments")
     hr = make_person(name="Harriet", email="hr@example.com", role=Person.Role.HR, manager=head)
     return {"head": head, "manager": manager, "alice": alice, "bob": bob, "hr": hr}
+
+
+def org_chart_with_packets() -> dict[str, Person]:
+    """The org chart above with one finished packet each, from a run of cycle C1 (2026-01-01 to 2026-06-30)."""
+    from reviews.services.packets import evidence_run_start
+
+    chart = org_chart()
+    evidence_run_start(cycle=make_cycle(name="C1", start=date(2026, 1, 1), end=date(2026, 6, 30)))
+    return chart
+
+
+def signed_in_client(person: Person) -> Client:
+    client = Client()
+    assert person.user is not None
+    client.force_login(person.user)
+    return client

@@ -118,10 +118,19 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "reviews.api.schema.NestedSerializerSchema",
     "EXCEPTION_HANDLER": "reviews.api.exception_handler.application_error_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "tokenproof API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "tokenproof API",
+    "VERSION": "1",
+    # Runs, exports and packets each have a `status` with its own states: one named enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "RunStatusEnum": "reviews.models.EvidenceRun.Status",
+        "ExportStatusEnum": "reviews.models.CycleExport.Status",
+        "PacketStatusEnum": "reviews.models.Packet.Status",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -12,24 +12,12 @@ from django.http import HttpRequest
 from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageFact
 from evidence.services.identities import source_actor_map, source_actor_mark_automation, unresolved_actors
 from evidence.services.usage.progress import import_progress_get
+from reviews.admin_base import ReadOnlyAdmin
 from reviews.models import Person
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Imported rows change only through an import, never by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin[ImportBatch]):
     list_display = (
         "pk",
         "source",
@@ -131,14 +119,14 @@ class PriceEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(UsageFact)
-class UsageFactAdmin(ReadOnlyAdmin):
+class UsageFactAdmin(ReadOnlyAdmin[UsageFact]):
     list_display = ("day", "source", "actor", "person", "tool", "model", "cost_basis")
     list_filter = ("source", "tool", "cost_basis")
     date_hierarchy = "day"
 
 
 @admin.register(ToolReportedCommit)
-class ToolReportedCommitAdmin(ReadOnlyAdmin):
+class ToolReportedCommitAdmin(ReadOnlyAdmin[ToolReportedCommit]):
     list_display = ("sha", "repository_name", "tool", "person", "ai_lines_added", "committed_at")
     list_filter = ("source", "tool")
     search_fields = ("sha", "repository_name")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from evidence.attribution.trailers import message_trailers, trailers_read
 from evidence.git.moves import MovedLines
 from reviews.errors import ApplicationError
 
@@ -17,9 +18,7 @@ RECORD = "\x1e"
 FIELD = "\x1f"
 HEADER_END = "\x1d"
 RECORD_BYTES = RECORD.encode()
-LOG_FORMAT = FIELD.join(
-    ["%H", "%P", "%an", "%ae", "%cn", "%ce", "%aI", "%cI", "%s", "%b", "%(trailers:only,unfold)", "%N"]
-)
+LOG_FORMAT = FIELD.join(["%H", "%P", "%an", "%ae", "%cn", "%ce", "%aI", "%cI", "%s", "%b", "%B", "%N"])
 REVERT_BODY = re.compile(r"This reverts commit ([0-9a-f]{7,40})", re.IGNORECASE)
 TEST_PATH = re.compile(r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.\w+$|\.(spec|test)\.\w+$")
 GIT_AI_NOTES_REF = "refs/notes/ai"
@@ -66,6 +65,11 @@ class CommitRecord:
     def reverted_sha(self) -> str | None:
         match = REVERT_BODY.search(self.body)
         return match.group(1).lower() if match else None
+
+    @property
+    def links(self) -> list[str]:
+        """The body's lines that are only a URL (a session link, for instance)."""
+        return trailers_read(self.body).links
 
 
 @dataclass(frozen=True)
@@ -189,10 +193,7 @@ def record_parse(text: str, *, lines_moved: int | None = None) -> CommitRecord:
     )
 
 
-def trailers_parse(text: str) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        key, separator, value = line.partition(":")
-        if separator and key.strip():
-            pairs.append((key.strip(), value.strip()))
-    return pairs
+def trailers_parse(message: str) -> list[tuple[str, str]]:
+    """Every `Key: value` line of the raw message (`%B`), not only git's trailer block: squash bodies fold many.
+    The reader is the one the GitHub path uses (evidence.attribution.trailers)."""
+    return message_trailers(message).pairs

@@ -48,7 +48,15 @@ class Commit(models.Model):
     committed_at = models.DateTimeField()
     subject = models.CharField(max_length=1000)
     trailers = models.JSONField(
-        default=list, blank=True, help_text="[[key, value], …] from the message's trailer block"
+        default=list,
+        blank=True,
+        help_text="[[key, value], …]: every `Key: value` line of the message, wherever it stands",
+    )
+    committed_by_tool = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="the tool named by the committer identity: a weak signal that a tool made the commit, never that "
+        "it wrote the lines",
     )
     additions = models.PositiveIntegerField(default=0)
     deletions = models.PositiveIntegerField(default=0)
@@ -61,6 +69,12 @@ class Commit(models.Model):
         on_delete=models.SET_NULL,
         related_name="commits",
         help_text="the human credited: the author, or for agent-authored work the human who started it",
+    )
+    co_authors = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="co_authored_commits",
+        help_text="human co-authors (`Co-authored-by:` lines, e.g. of a squash commit) credited besides the person",
     )
     reverts = models.ForeignKey(
         "self",
@@ -225,7 +239,7 @@ class AttributionRule(models.Model):
 
     class Kind(models.TextChoices):
         TOOL_SHA = "tool_sha", "SHA reported by a tool"
-        AGENT_IDENTITY = "agent_identity", "Agent as author or committer"
+        AGENT_IDENTITY = "agent_identity", "Agent as author"
         COAUTHOR_TRAILER = "coauthor_trailer", "Co-author trailer"
         SESSION_TRAILER = "session_trailer", "Session trailer"
         SUBJECT_PREFIX = "subject_prefix", "Subject prefix"

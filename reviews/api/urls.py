@@ -1,17 +1,34 @@
+"""The API's URLs, one block per resource module; the evidence side's resources stay under /api/evidence/."""
+
 from __future__ import annotations
 
 from django.urls import path
 
-from reviews.api import views
+from reviews.api import attribution_rules, cycles, exports, packets, repositories, runs, usage_imports
 
 urlpatterns = [
-    path("cycles/", views.CycleListApi.as_view(), name="api-cycles"),
-    path("cycles/<int:cycle_id>/runs/", views.CycleRunStartApi.as_view(), name="api-cycle-run-start"),
-    path("cycles/<int:cycle_id>/exports/", views.CycleExportStartApi.as_view(), name="api-cycle-export-start"),
-    path("runs/<int:run_id>/", views.RunDetailApi.as_view(), name="api-run"),
-    path("exports/<int:export_id>/", views.ExportDetailApi.as_view(), name="api-export"),
-    path("exports/<int:export_id>/zip/", views.ExportZipApi.as_view(), name="api-export-zip"),
-    path("packets/", views.PacketListApi.as_view(), name="api-packets"),
-    path("packets/<int:packet_id>/", views.PacketDetailApi.as_view(), name="api-packet"),
-    path("packets/<int:packet_id>/pdf/", views.PacketPdfApi.as_view(), name="api-packet-pdf"),
+    path("cycles/", cycles.CycleListApi.as_view(), name="api-cycles"),
+    path("cycles/<int:cycle_id>/runs/", cycles.CycleRunStartApi.as_view(), name="api-cycle-run-start"),
+    path("cycles/<int:cycle_id>/exports/", cycles.CycleExportStartApi.as_view(), name="api-cycle-export-start"),
+    path("runs/<int:run_id>/", runs.RunDetailApi.as_view(), name="api-run"),
+    path("exports/<int:export_id>/", exports.ExportDetailApi.as_view(), name="api-export"),
+    path("exports/<int:export_id>/zip/", exports.ExportZipApi.as_view(), name="api-export-zip"),
+    path("packets/", packets.PacketListApi.as_view(), name="api-packets"),
+    path("packets/<int:packet_id>/", packets.PacketDetailApi.as_view(), name="api-packet"),
+    path("packets/<int:packet_id>/pdf/", packets.PacketPdfApi.as_view(), name="api-packet-pdf"),
+    path("evidence/usage/imports/", usage_imports.UsageImportCreateApi.as_view(), name="api-usage-imports"),
+    path(
+        "evidence/usage/imports/<int:batch_id>/", usage_imports.UsageImportDetailApi.as_view(), name="api-usage-import"
+    ),
+    path("evidence/repositories/", repositories.RepositoryListApi.as_view(), name="api-evidence-repositories"),
+    path(
+        "evidence/repositories/<int:repository_id>/sync/",
+        repositories.RepositorySyncApi.as_view(),
+        name="api-evidence-repository-sync",
+    ),
+    path(
+        "evidence/attribution-rules/",
+        attribution_rules.AttributionRuleListApi.as_view(),
+        name="api-evidence-attribution-rules",
+    ),
 ]

@@ -236,7 +236,7 @@ def _sync_user(person: Person) -> None:
     user = person.user
     if user is None:
         return
-    staff = person.role in {Person.Role.HR, Person.Role.ADMIN}
+    staff = person.is_hr_or_admin
     superuser = person.role == Person.Role.ADMIN
     if (user.email, user.is_staff, user.is_superuser) != (person.email, staff, superuser):
         user.email, user.is_staff, user.is_superuser = person.email, staff, superuser

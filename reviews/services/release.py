@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from reviews.errors import ApplicationError
-from reviews.models import Packet
-from reviews.selectors import person_for_user
-from reviews.services.audit import audit_record
+from reviews.models import Packet, Person
 
 
-def packet_release(*, packet: Packet, user: User, ip_address: str | None = None) -> Packet:
-    owner = person_for_user(user=user)
+def packet_release(*, packet: Packet, owner: Person | None) -> Packet:
+    """Release every unreleased version of `owner`'s packet for the packet's cycle to their manager chain.
+
+    The page reaches this through reviews.permissions.packet_access, which writes the packet.release audit event.
+    Raises ApplicationError when `owner` is not the packet's person or the packet is not finished.
+    """
     if owner is None or owner.pk != packet.person_id:
         raise ApplicationError("Only the employee can release their own packet.")
     if packet.status != Packet.Status.DONE:
@@ -22,5 +23,4 @@ def packet_release(*, packet: Packet, user: User, ip_address: str | None = None)
             released_at=timezone.now()
         )
         packet.refresh_from_db()
-        audit_record(actor=user, action="packet.release", target=packet, ip_address=ip_address)
     return packet

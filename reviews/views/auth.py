@@ -25,7 +25,7 @@ def demo_login(request: HttpRequest) -> HttpResponse:
         audit_record(actor=user, action="login.demo", target=person, ip_address=client_ip(request))
         return redirect("reviews:home")
     people = Person.objects.filter(user__isnull=False).select_related("manager")
-    hr = [person for person in people if person.role in {Person.Role.HR, Person.Role.ADMIN}]
+    hr = [person for person in people if person.is_hr_or_admin]
     managers = [person for person in people.filter(reports__isnull=False).distinct() if person not in hr]
     employees = [person for person in people.filter(reports__isnull=True) if person not in hr][:12]
     cycles = ReviewCycle.objects.all()[:3]

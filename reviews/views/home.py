@@ -7,28 +7,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from reviews.models import EvidenceRun
-from reviews.selectors import is_hr, packets_visible_to, person_for_user, run_phases_get
+from reviews.permissions import packets_visible_get, request_viewer
+from reviews.selectors import run_phases_get
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    viewer = person_for_user(user=request.user)
-    packets = packets_visible_to(user=request.user)
-    own = [packet for packet in packets if viewer and packet.person_id == viewer.pk]
-    reports = [packet for packet in packets if not viewer or packet.person_id != viewer.pk]
+    viewer = request_viewer(request)
+    packets = packets_visible_get(viewer=viewer)
+    own = [packet for packet in packets if viewer.person_id is not None and packet.person_id == viewer.person_id]
+    reports = [packet for packet in packets if packet.person_id != viewer.person_id]
     runs: list[EvidenceRun] = []
-    if is_hr(user=request.user):
+    if viewer.hr:
         runs = list(EvidenceRun.objects.select_related("cycle").order_by("-created_at")[:10])
     phases = run_phases_get(runs=runs)
     return render(
         request,
         "reviews/home.html",
         {
-            "viewer": viewer,
+            "viewer": viewer.person,
             "own_packets": own,
             "report_packets": reports,
             "runs": runs,
             "run_rows": [(run, phases[run.pk]) for run in runs],
-            "hr": bool(runs) or is_hr(user=request.user),
+            "hr": viewer.hr,
         },
     )

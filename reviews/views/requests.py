@@ -1,9 +1,10 @@
-"""What every page reads off a request."""
+"""What every page and API view reads off a request."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from rest_framework.request import Request
 
 
-def client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest | Request) -> str | None:
     return request.META.get("REMOTE_ADDR")

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from reviews.models import AuditEvent, Packet, Person
-from reviews.services.packets import evidence_run_start
-from tests.factories import make_cycle, org_chart
+from tests.factories import org_chart_with_packets, signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def people() -> dict[str, Person]:
-    chart = org_chart()
-    evidence_run_start(cycle=make_cycle(name="C1", start=date(2026, 1, 1), end=date(2026, 6, 30)))
-    return chart
-
-
-def client_for(person: Person) -> Client:
-    client = Client()
-    assert person.user is not None
-    client.force_login(person.user)
-    return client
+    return org_chart_with_packets()
 
 
 def packet_of(person: Person) -> Packet:
@@ -34,23 +24,23 @@ def packet_of(person: Person) -> Packet:
 
 
 def test_employee_sees_their_own_packet(people: dict[str, Person]) -> None:
-    response = client_for(people["alice"]).get(f"/packets/{packet_of(people['alice']).pk}/")
+    response = signed_in_client(people["alice"]).get(f"/packets/{packet_of(people['alice']).pk}/")
     assert response.status_code == 200
     assert b"Alice" in response.content
 
 
 def test_colleague_cannot_see_a_packet(people: dict[str, Person]) -> None:
-    assert client_for(people["bob"]).get(f"/packets/{packet_of(people['alice']).pk}/").status_code == 404
+    assert signed_in_client(people["bob"]).get(f"/packets/{packet_of(people['alice']).pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("viewer", ["manager", "head"])
 def test_manager_chain_sees_a_packet_only_after_release(people: dict[str, Person], viewer: str) -> None:
     packet = packet_of(people["alice"])
-    client = client_for(people[viewer])
+    client = signed_in_client(people[viewer])
     assert client.get(f"/packets/{packet.pk}/").status_code == 404
     assert client.get(f"/packets/{packet.pk}/pdf/").status_code == 404
 
-    assert client_for(people["alice"]).post(f"/packets/{packet.pk}/release/").status_code == 302
+    assert signed_in_client(people["alice"]).post(f"/packets/{packet.pk}/release/").status_code == 302
 
     assert client.get(f"/packets/{packet.pk}/").status_code == 200
     assert client.get(f"/packets/{packet.pk}/pdf/").status_code == 200
@@ -60,18 +50,18 @@ def test_manager_sees_every_report_after_the_release_date(people: dict[str, Pers
     packet = packet_of(people["bob"])
     packet.cycle.release_date = timezone.localdate() - timedelta(days=1)
     packet.cycle.save()
-    assert client_for(people["manager"]).get(f"/packets/{packet.pk}/").status_code == 200
+    assert signed_in_client(people["manager"]).get(f"/packets/{packet.pk}/").status_code == 200
 
 
 def test_only_the_employee_can_release(people: dict[str, Person]) -> None:
     packet = packet_of(people["alice"])
-    client_for(people["hr"]).post(f"/packets/{packet.pk}/release/")
+    signed_in_client(people["hr"]).post(f"/packets/{packet.pk}/release/")
     packet.refresh_from_db()
     assert packet.released_at is None
 
 
 def test_hr_sees_every_packet_listed_by_name(people: dict[str, Person]) -> None:
-    response = client_for(people["hr"]).get("/api/packets/")
+    response = signed_in_client(people["hr"]).get("/api/packets/")
     assert response.status_code == 200
     names = [row["name"] for row in response.json()]
     assert names == sorted(names)
@@ -80,7 +70,7 @@ def test_hr_sees_every_packet_listed_by_name(people: dict[str, Person]) -> None:
 
 def test_every_view_and_download_is_audited(people: dict[str, Person]) -> None:
     packet = packet_of(people["alice"])
-    client = client_for(people["hr"])
+    client = signed_in_client(people["hr"])
     client.get(f"/packets/{packet.pk}/")
     client.get(f"/packets/{packet.pk}/pdf/")
     client.get(f"/api/packets/{packet.pk}/")
@@ -96,7 +86,7 @@ def test_every_view_and_download_is_audited(people: dict[str, Person]) -> None:
 
 
 def test_refused_access_leaves_no_packet_view_in_the_log(people: dict[str, Person]) -> None:
-    client_for(people["bob"]).get(f"/packets/{packet_of(people['alice']).pk}/")
+    signed_in_client(people["bob"]).get(f"/packets/{packet_of(people['alice']).pk}/")
     assert not AuditEvent.objects.filter(action="packet.view").exists()
 
 
@@ -107,7 +97,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(people: dict[str, Person]) -> No
 
 
 def test_audit_log_is_append_only(people: dict[str, Person]) -> None:
-    client_for(people["alice"]).get(f"/packets/{packet_of(people['alice']).pk}/")
+    signed_in_client(people["alice"]).get(f"/packets/{packet_of(people['alice']).pk}/")
     event = AuditEvent.objects.get()
     with pytest.raises(PermissionError):
         event.save()

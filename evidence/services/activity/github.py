@@ -64,6 +64,11 @@ def github_repo_sync_enqueue(*, repository_id: int) -> None:
         logger.info("sync of repository %s deferred; it resumes when run again", repository_id)
 
 
+def github_repo_sync_request(*, repository_id: int) -> None:
+    """Queue one repository's sync once the current transaction commits: the API's sync on demand."""
+    transaction.on_commit(partial(github_repo_sync_enqueue, repository_id=repository_id))
+
+
 def github_repo_sync(*, repository_id: int, token: str | None = None) -> RepoSynced:
     """Sync one repository from where its last run stopped. Raises SyncDeferred when it must wait (rate limit, 5xx,
     or TokenBusy: another repository's sync is using the same token, and one token makes one request at a time).

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0010_raw_payload_as_json'),
+        ('evidence', '0013_committer_only_is_a_signal'),
     ]
 
     operations = [

@@ -1,0 +1,132 @@
+"""The access gate: every route that serves a packet fetches, checks and audits it through reviews.permissions.
+
+The URL conf is walked, not listed: a new route taking a `packet_id` is tested here without anyone adding it, and a
+new route of any other shape fails until it is named below with the reason it serves no packet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from reviews.models import AuditEvent, Packet, Person
+from reviews.permissions import Viewer, viewer_get
+from tests.factories import make_person, org_chart_with_packets, signed_in_client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Every route that takes no packet_id, by name, with why it serves no packet (or which check it has instead).
+NOT_PACKET_ROUTES = {
+    "reviews:home": "lists the viewer's packets by name through packets_visible_get; opens none",
+    "reviews:login": "signing in",
+    "reviews:logout": "signing out",
+    "reviews:demo-login": "the demo's one-click sign-in, off unless TOKENPROOF_DEMO_LOGIN=1",
+    "api-cycles": "cycles; creating one is HR's (IsHROrAdminToWrite)",
+    "api-cycle-run-start": "starts a packet run (IsHROrAdmin); serves no packet",
+    "api-cycle-export-start": "starts an export (IsHROrAdmin); serves no packet",
+    "api-run": "a run's counts (IsHROrAdmin)",
+    "api-export": "an export's counts (IsHROrAdmin)",
+    "api-export-zip": "every packet of a cycle for HR (IsHROrAdmin), audited as cycle.export.download",
+    "api-packets": "lists the viewer's packets through packets_visible_get; opens none",
+    "api-usage-imports": "usage upload (IsHROrAdmin)",
+    "api-usage-import": "an import batch's counts (IsHROrAdmin)",
+    "api-evidence-repositories": "repositories (IsHROrAdmin)",
+    "api-evidence-repository-sync": "queues a GitHub sync (IsHROrAdmin)",
+    "api-evidence-attribution-rules": "the attribution ladder (IsHROrAdmin)",
+    "api-schema": "the OpenAPI schema",
+}
+# Django's admin is staff only, and its packet pages show bookkeeping, never content: see the last test.
+ADMIN_NAMESPACE = "admin"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    keywords: frozenset[str]
+
+    def url(self, packet_id: int) -> str:
+        return reverse(self.name, kwargs={"packet_id": packet_id})
+
+
+def walk(patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        else:
+            keywords = frozenset(entry.pattern.regex.groupindex)
+            yield Route(name=f"{namespace}{entry.name}", pattern=prefix + str(entry.pattern), keywords=keywords)
+
+
+def all_routes() -> list[Route]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def packet_routes() -> list[Route]:
+    return [route for route in all_routes() if "packet_id" in route.keywords]
+
+
+def test_every_route_is_a_gated_packet_route_or_named_as_serving_none() -> None:
+    others = [
+        route
+        for route in all_routes()
+        if "packet_id" not in route.keywords and not route.name.startswith(f"{ADMIN_NAMESPACE}:")
+    ]
+    unnamed = [f"{route.pattern} ({route.name})" for route in others if route.name not in NOT_PACKET_ROUTES]
+    assert unnamed == [], "a new route: take a packet_id through packet_access, or say here why it serves no packet"
+    assert set(NOT_PACKET_ROUTES) == {route.name for route in others}, "a listed route is gone: remove it"
+    assert len(packet_routes()) >= 5
+
+
+@pytest.fixture
+def people() -> dict[str, Person]:
+    return org_chart_with_packets()
+
+
+def request_route(client: Client, url: str) -> int:
+    """The status of a GET, or of a POST where the route takes only POST (a release)."""
+    status = client.get(url).status_code
+    return client.post(url).status_code if status == 405 else status
+
+
+@pytest.mark.parametrize("route", packet_routes(), ids=lambda route: route.name)
+def test_packet_route_refuses_others_and_audits_the_owner_once(people: dict[str, Person], route: Route) -> None:
+    packet = Packet.objects.get(person=people["alice"])
+
+    assert request_route(signed_in_client(people["bob"]), route.url(packet.pk)) == 404
+    assert not AuditEvent.objects.exists()
+
+    assert request_route(signed_in_client(people["alice"]), route.url(packet.pk)) in {200, 302}
+    assert list(AuditEvent.objects.values_list("actor_label", "object_type", "object_id")) == [
+        ("alice@example.com", "reviews.packet", str(packet.pk))
+    ]
+
+
+def test_superusers_count_as_hr_with_or_without_a_person() -> None:
+    superuser = User.objects.create_superuser("root@example.com", "root@example.com", None)
+    employee = make_person(email="e@example.com")
+    hr = make_person(email="hr@example.com", role=Person.Role.HR)
+
+    assert viewer_get(user=superuser).hr
+    assert not viewer_get(user=employee.user).hr
+    assert viewer_get(user=hr.user).hr
+    assert viewer_get(user=None) == Viewer(person=None, hr=False, reports=frozenset())
+
+
+def test_the_admin_shows_a_packet_bookkeeping_not_its_content(people: dict[str, Person]) -> None:
+    packet = Packet.objects.get(person=people["alice"])
+    client = Client()
+    client.force_login(User.objects.create_superuser("root@example.com", "root@example.com", None))
+
+    page = client.get(f"/admin/reviews/packet/{packet.pk}/change/")
+
+    assert page.status_code == 200
+    assert packet.sha256.encode() in page.content
+    assert packet.facts["schema"].encode() not in page.content
+    assert packet.pdf.name.encode() not in page.content
