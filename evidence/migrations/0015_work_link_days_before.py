@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0013_committer_only_is_a_signal'),
+        ('evidence', '0014_merge_repository_identity_tool_signals'),
     ]
 
     operations = [
