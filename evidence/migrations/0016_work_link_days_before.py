@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0014_merge_repository_identity_tool_signals'),
+        ('evidence', '0015_usage_purpose_and_contributions'),
     ]
 
     operations = [
