@@ -22,7 +22,7 @@ from evidence.facts.schema import EvidenceFactsDict, OutcomeDict, stored_facts
 from reviews.errors import ApplicationError
 from reviews.models import CalibrationGroup, CalibrationNote, Packet, Person, ReviewCycle
 from reviews.permissions import CalibrationScope, Viewer, packets_shown_get
-from reviews.printing.context import FLAG_NAMES, LONG, clip, confidence_text, highlight_key, number, share
+from reviews.printing.context import FLAG_NAMES, LONG, clip, highlight_key, number, share
 from reviews.selectors import cycle_population
 
 TEAM_PAGE_SIZE = 100

@@ -134,7 +134,7 @@ def test_viewing_and_downloading_a_sheet_are_audited(org: CalibrationOrg) -> Non
 
 
 def test_the_pdf_is_landscape_carries_the_sheet_and_verifies(org: CalibrationOrg, tmp_path: Path) -> None:
-    CalibrationNote.objects.create(person=org.people["zoe"], cycle=org.cycle, text="Mentored two new hires.")
+    CalibrationNote.objects.create(person=org.people["zoe"], cycle=org.cycle, text="Steady mentor.")
     response = signed_in_client(org.people["mira"]).get(f"{sheet_url(org)}pdf/")
 
     assert response.status_code == 200
@@ -145,7 +145,7 @@ def test_the_pdf_is_landscape_carries_the_sheet_and_verifies(org: CalibrationOrg
     assert float(box.width) > float(box.height), "landscape"
     text = "".join(page.extract_text() for page in reader.pages)
     assert text.index("Adam Young") < text.index("Kim Park") < text.index("Zoe Adler")
-    assert "Mentored two new hires." in text
+    assert "Steady mentor." in text
     embedded = json.loads(reader.attachments[FACTS_ATTACHMENT_NAME][0])
     assert [row["name"] for row in embedded["rows"]] == ["Adam Young", "Kim Park", "Zoe Adler"]
     record = CalibrationPrint.objects.get()
