@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from evidence.facts.caveats import NO_RANKING_CAVEAT, NO_TIME_SAVED, OWN_BASELINE, UNKNOWN_NOT_HUMAN
-from evidence.facts.schema import EvidenceFactsDict, OutcomeDict, stored_facts
+from evidence.facts.schema import EvidenceFactsDict, FlagDict, OutcomeDict, stored_facts
 from reviews.errors import ApplicationError
 from reviews.models import CalibrationGroup, CalibrationNote, Packet, Person, ReviewCycle
 from reviews.permissions import CalibrationScope, Viewer, packets_shown_get
@@ -112,7 +112,8 @@ def team_page_get(
     """One page of the viewer's reports for a cycle, grouped by direct manager and by name within each group.
 
     `team` and `state` (a PacketState value) filter; pages hold TEAM_PAGE_SIZE people. A fixed number of queries,
-    however many reports: the page, its count, the teams, the visible packets and the viewer's calibration groups.
+    however many reports: the page, its count, the teams, the visible packets, their flags and the viewer's calibration
+    groups.
     """
     people = team_people(viewer=viewer, cycle=cycle)
     teams = tuple(people.exclude(team="").order_by("team").values_list("team", flat=True).distinct())
@@ -124,10 +125,15 @@ def team_page_get(
     page = Paginator(ordered, TEAM_PAGE_SIZE).get_page(page_number)
     on_page: list[Person] = list(page.object_list)
     shown = packets_shown_get(viewer=viewer, cycle=cycle, person_ids=[person.pk for person in on_page])
+    # Only the flags of the facts: the rest of each version's facts stays in the database.
+    flags = dict(
+        Packet.objects.filter(pk__in=[packet.pk for packet in shown.values()]).values_list("pk", "facts__flags")
+    )
     groups: dict[int | None, tuple[str, list[TeamRow]]] = {}
     for person in on_page:
         manager_name = person.manager.name if person.manager is not None else "No manager"
-        row = _team_row(person=person, packet=shown.get(person.pk))
+        packet = shown.get(person.pk)
+        row = _team_row(person=person, packet=packet, flags=flags.get(packet.pk) if packet is not None else None)
         groups.setdefault(person.manager_id, (manager_name, []))[1].append(row)
     sat = CalibrationGroup.objects.none()
     if viewer.person_id is not None:
@@ -141,12 +147,12 @@ def team_page_get(
     )
 
 
-def _team_row(*, person: Person, packet: Packet | None) -> TeamRow:
+def _team_row(*, person: Person, packet: Packet | None, flags: list[FlagDict] | None) -> TeamRow:
     state: str = getattr(person, "packet_state", PacketState.NONE)
     if packet is None:
         return TeamRow(person, state, None, None, None, None, None)
     notes = packet.annotations
-    flags = stored_facts(packet.facts)["flags"]
+    flags = flags or []
     explained = _explained_flags(notes)
     return TeamRow(
         person=person,
@@ -251,10 +257,11 @@ def calibration_sheet_get(*, viewer: Viewer, scope: CalibrationScope) -> Calibra
     readable = [person_id for person_id in shown if viewer.may_read_notes(person_id)]
     notes = dict(CalibrationNote.objects.filter(cycle=cycle, person_id__in=readable).values_list("person_id", "text"))
     packets = sorted(shown.values(), key=lambda packet: (packet.person.name.casefold(), packet.person.email))
+    facts_of = dict(Packet.objects.filter(pk__in=[packet.pk for packet in packets]).values_list("pk", "facts"))
     rows = []
     caveats = [OWN_BASELINE, NO_RANKING_CAVEAT, NO_TIME_SAVED, UNKNOWN_NOT_HUMAN]
     for packet in packets:
-        facts = stored_facts(packet.facts)
+        facts = stored_facts(facts_of[packet.pk])
         caveats.extend(item["text"] for item in facts["caveats"] if item["text"] not in caveats)
         note = notes.get(packet.person_id, "") if packet.person_id in readable else None
         rows.append(_sheet_row(packet=packet, facts=facts, note=note))

@@ -179,12 +179,14 @@ def packets_shown_get(
     For a manager that is the last released version (or the newest once the cycle's release date has passed): a
     newer draft stays the employee's until they release it. `sitting` is for a calibration group's managers, who see
     its members' packets as a manager sees a report's, chain or not (never their notes). One query, whatever the
-    number of people. Keys are person ids; people with no visible version are absent.
+    number of people; the facts are deferred (tens of kB each: read only those of the versions shown). Keys are
+    person ids; people with no visible version are absent.
     """
     shown_to = replace(viewer, reports=viewer.reports | frozenset(person_ids)) if sitting else viewer
     candidates = (
         Packet.objects.filter(cycle=cycle, person_id__in=list(person_ids), status=Packet.Status.DONE)
         .select_related("person", "cycle")
+        .defer("facts")
         .order_by("person_id", "-version")
     )
     shown: dict[int, Packet] = {}
