@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def employed_during(self, *, start: date, end: date) -> PersonQuerySet:
+        """Everyone employed for at least one day of start…end (both included); a missing date is open-ended.
+
+        A review cycle's population: people who joined or left during it are in it, for the days they were there.
+        """
+        return self.filter(
+            (Q(employed_from__isnull=True) | Q(employed_from__lte=end))
+            & (Q(employed_to__isnull=True) | Q(employed_to__gte=start))
+        )
 
 
 class Person(models.Model):
@@ -27,6 +40,8 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name", "email"]

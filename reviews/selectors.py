@@ -8,11 +8,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from evidence.facts.schema import stored_facts
-from evidence.models import FactsBuild
+from evidence.selectors import facts_builds_get
 from reviews.models import Annotation, CalibrationPrint, EvidenceRun, Packet, Person, ReviewCycle
 from reviews.printing.context import PacketContext, packet_context_build
 from reviews.printing.pdf import FACTS_ATTACHMENT_NAME
@@ -20,10 +20,7 @@ from reviews.printing.pdf import FACTS_ATTACHMENT_NAME
 
 def cycle_population(*, cycle: ReviewCycle) -> QuerySet[Person]:
     """Everyone employed for at least one day of the cycle, by name (never by any usage figure)."""
-    employed = (Q(employed_from__isnull=True) | Q(employed_from__lte=cycle.end)) & (
-        Q(employed_to__isnull=True) | Q(employed_to__gte=cycle.start)
-    )
-    return Person.objects.filter(employed).order_by("name", "email")
+    return Person.objects.employed_during(start=cycle.start, end=cycle.end).order_by("name", "email")
 
 
 @dataclass(frozen=True)
@@ -42,13 +39,13 @@ class RunPhase:
 
 def run_phases_get(*, runs: list[EvidenceRun]) -> dict[int, RunPhase]:
     """Each run's phase, in one query for the facts builds, so a page of runs costs the same however many."""
-    builds = FactsBuild.objects.in_bulk([run.facts_build_id for run in runs if run.facts_build_id is not None])
+    builds = facts_builds_get(build_ids=[run.facts_build_id for run in runs if run.facts_build_id is not None])
     phases = {}
     for run in runs:
         build = builds.get(run.facts_build_id) if run.facts_build_id is not None else None
         if run.status in EvidenceRun.TERMINAL:
             phases[run.pk] = RunPhase("finished", run.done, run.failed, run.total)
-        elif build is not None and build.status not in FactsBuild.TERMINAL:
+        elif build is not None and build.status not in build.TERMINAL:
             phases[run.pk] = RunPhase("facts", build.done, build.failed, build.total)
         else:
             phases[run.pk] = RunPhase("packets", run.done, run.failed, run.total)

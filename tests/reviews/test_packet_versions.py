@@ -17,7 +17,7 @@ from evidence.facts.schema import EvidenceFactsDict
 from reviews.errors import ApplicationError
 from reviews.models import Annotation, Packet
 from reviews.services.annotations import annotation_set
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 from tests.factories import make_cycle, make_person
 from tests.reviews.facts_samples import typical_facts
 

@@ -1,14 +1,14 @@
-"""Starting, finishing and reconciling a cycle export. Every step is rerun-safe.
+"""Creating, finishing and finding stalled cycle exports. Every step is rerun-safe; nothing here sends a task.
 
-The packets come from an ordinary packet run (a chord of build tasks whose finalize decides from the rows). When
-the run ends, its finalize sends reviews.finalize_export, which claims the export with a conditional UPDATE and
-writes the folder; the reconciler re-sends an export whose finalize was lost or whose writer died.
+The packets come from an ordinary packet run (reviews.tasks owns it). When the run ends, its finalize sends the
+export's finalize, which claims the export with a conditional UPDATE and writes the folder; the reconciler sends
+it again for an export whose finalize was lost or whose writer died.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -26,26 +26,27 @@ from reviews.services.exports.files import (
     write_atomically,
 )
 from reviews.services.exports.org_report import org_report_pdf
+from reviews.services.packets import evidence_run_create
 
 logger = logging.getLogger("tokenproof.exports")
 SUMMARY_NAME, ORG_REPORT_NAME = "summary.csv", "org-report.pdf"
 
 
-def cycle_export_start(
+def cycle_export_create(
     *, cycle: ReviewCycle, out_dir: Path | None = None, requested_by: User | None = None
 ) -> CycleExport:
-    """Start a packet run for the cycle and the export that writes its folder when the run ends."""
-    from reviews.services.packets import evidence_run_start
+    """The rows of a packet run for the cycle and of the export that writes its folder when the run ends.
 
+    reviews.tasks sends the run after commit. Raises ApplicationError when nobody is employed during the cycle.
+    """
     with transaction.atomic():
-        run = evidence_run_start(cycle=cycle, requested_by=requested_by)
+        run = evidence_run_create(cycle=cycle, requested_by=requested_by)
         export = CycleExport.objects.create(cycle=cycle, run=run, out_dir="", requested_by=requested_by)
         export.out_dir = str(out_dir or Path(settings.OUTPUT_DIR) / "exports" / f"export-{export.pk}")
         export.save(update_fields=["out_dir"])
         audit_record(
             actor=requested_by, action="cycle.export", target=export, detail={"cycle": cycle.name, "people": run.total}
         )
-    export.refresh_from_db()
     return export
 
 
@@ -126,15 +127,18 @@ def zip_file_name(cycle_name: str, export_id: int) -> str:
     return f"tokenproof-{safe}-export-{export_id}.zip"
 
 
-def cycle_exports_reconcile(*, stale_before: datetime) -> list[int]:
-    """Re-send the finalize of exports whose run has ended but whose files were never (or only half) written."""
-    from reviews.tasks import finalize_export
+def cycle_exports_waiting(*, run_id: int) -> list[int]:
+    """The exports of this run whose folder is not written yet: the run's finalize sends theirs."""
+    return list(
+        CycleExport.objects.filter(run_id=run_id, status=CycleExport.Status.RENDERING).values_list("pk", flat=True)
+    )
 
+
+def cycle_exports_stalled() -> list[int]:
+    """Exports whose run has ended but whose files were never (or only half) written: their finalize was lost."""
+    stale_before = timezone.now() - _stale_after()
     waiting = CycleExport.objects.filter(run__status__in=EvidenceRun.TERMINAL).filter(
         Q(status=CycleExport.Status.RENDERING, run__finished_at__lt=stale_before)
         | Q(status=CycleExport.Status.WRITING, claimed_at__lt=stale_before)
     )
-    resent = list(waiting.values_list("pk", flat=True))
-    for export_id in resent:
-        finalize_export.delay(export_id)
-    return resent
+    return list(waiting.values_list("pk", flat=True))
