@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -34,19 +35,13 @@ CALIBRATION_CAVEAT = (
 )
 
 
-class PacketState:
-    """Where a person's packet for the cycle stands, as the team page filters it."""
+class PacketState(models.TextChoices):
+    """Where a person's packet for the cycle stands, as the team page shows and filters it."""
 
-    NONE = "none"
-    DRAFT = "draft"
-    RELEASED = "released"
-    NEWER_DRAFT = "newer_draft"
-    LABELS: Mapping[str, str] = {
-        NONE: "No packet yet",
-        DRAFT: "Draft, not released",
-        RELEASED: "Released",
-        NEWER_DRAFT: "Released; a newer draft since",
-    }
+    NONE = "none", "No packet yet"
+    DRAFT = "draft", "Draft, not released"
+    RELEASED = "released", "Released"
+    NEWER_DRAFT = "newer_draft", "Released; a newer draft since"
 
 
 def ordering_refuse(*, params: Mapping[str, Any]) -> None:
@@ -72,7 +67,7 @@ class TeamRow:
 
     @property
     def state_label(self) -> str:
-        return PacketState.LABELS[self.state]
+        return PacketState(self.state).label
 
 
 @dataclass(frozen=True)
@@ -163,6 +158,13 @@ def _team_row(*, person: Person, packet: Packet | None, flags: list[FlagDict] | 
         flags=len(flags),
         flags_explained=sum(1 for flag in flags if flag["kind"] in explained),
     )
+
+
+def calibration_note_get(*, viewer: Viewer, person_id: int, cycle_id: int) -> CalibrationNote | None:
+    """The calibration note on a person for a cycle, when the viewer may read it (their manager chain and HR)."""
+    if not viewer.may_read_notes(person_id):
+        return None
+    return CalibrationNote.objects.select_related("author").filter(person_id=person_id, cycle_id=cycle_id).first()
 
 
 def _explained_flags(notes: list[dict[str, Any]]) -> set[str]:

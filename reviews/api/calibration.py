@@ -47,7 +47,7 @@ class TeamApi(APIView):
 
     class FilterSerializer(serializers.Serializer[dict[str, Any]]):
         team = serializers.CharField(required=False, allow_blank=True, max_length=120)
-        state = serializers.ChoiceField(required=False, allow_blank=True, choices=list(PacketState.LABELS.items()))
+        state = serializers.ChoiceField(required=False, allow_blank=True, choices=PacketState.choices)
         page = serializers.IntegerField(required=False, min_value=1)
 
     class OutputSerializer(serializers.Serializer[Any]):
@@ -57,7 +57,7 @@ class TeamApi(APIView):
             email = serializers.EmailField(source="person.email")
             team = serializers.CharField(source="person.team")
             manager = serializers.CharField(source="person.manager.name", default=None)
-            state = serializers.ChoiceField(choices=list(PacketState.LABELS.items()))
+            state = serializers.ChoiceField(choices=PacketState.choices)
             packet_id = serializers.IntegerField(
                 source="packet.pk", default=None, help_text="When the viewer may open it."
             )

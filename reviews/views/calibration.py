@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from reviews.calibration import calibration_sheet_get
+from reviews.calibration import calibration_note_get, calibration_sheet_get
 from reviews.errors import ApplicationError
-from reviews.models import CalibrationNote
 from reviews.permissions import (
     CalibrationAction,
     CalibrationScope,
@@ -108,9 +107,6 @@ def packet_calibration_preview(request: HttpRequest, packet_id: int) -> HttpResp
     """The packet's calibration version (DESIGN.md §6): the packet, plus the manager's notes for those allowed."""
     packet = packet_access(request=request, packet_id=packet_id, action=PacketAction.VIEW_CALIBRATION)
     viewer = request_viewer(request)
-    note: CalibrationNote | None = None
-    if viewer.may_read_notes(packet.person_id):
-        note = CalibrationNote.objects.filter(person_id=packet.person_id, cycle_id=packet.cycle_id).first()
     return render(
         request,
         "reviews/calibration/packet.html",
@@ -119,6 +115,6 @@ def packet_calibration_preview(request: HttpRequest, packet_id: int) -> HttpResp
             "packet_row": packet,
             "print_css": print_css_for_style_element(),
             "may_read_notes": viewer.may_read_notes(packet.person_id),
-            "note": note,
+            "note": calibration_note_get(viewer=viewer, person_id=packet.person_id, cycle_id=packet.cycle_id),
         },
     )

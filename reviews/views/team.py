@@ -16,7 +16,7 @@ class TeamFilterForm(forms.Form):
     """Filters by team and packet state only: nothing on this page orders people by a figure."""
 
     team = forms.CharField(required=False, max_length=120)
-    state = forms.ChoiceField(required=False, choices=[("", "Any state"), *PacketState.LABELS.items()])
+    state = forms.ChoiceField(required=False, choices=[("", "Any state"), *PacketState.choices])
     page = forms.IntegerField(required=False, min_value=1)
 
 
