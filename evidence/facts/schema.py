@@ -257,12 +257,15 @@ class CoverageDict(TypedDict):
     sources: list[CoverageSourceDict]
     usage_linked_share: float | None
     unresolved_identities: int
+    # repositories known only from GitHub (no clone, no git blame, so no durability figure), by full name
+    repositories_without_blame: NotRequired[list[str]]
     confidence: NotRequired[ConfidenceDict]
 
 
 class HighlightAIDict(TypedDict):
     tools: list[str]
     reason: str  # a WorkLink.Reason value
+    evidence: NotRequired[str]  # what the link rests on, in words: "co-author trailer"
     confidence: float  # the link's confidence, 0..1
 
 
