@@ -24,8 +24,8 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from reviews.models import CalibrationGroup, Packet, Person, ReviewCycle
+from reviews.requests import client_ip
 from reviews.services.audit import audit_record
-from reviews.views.requests import client_ip
 
 
 class PacketAction(StrEnum):

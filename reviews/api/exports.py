@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from reviews.models import CycleExport
 from reviews.permissions import IsHROrAdmin
+from reviews.requests import client_ip
 from reviews.services.audit import audit_record
 from reviews.services.exports.jobs import zip_file_name
-from reviews.views.requests import client_ip
 
 
 class ExportDetailApi(APIView):
