@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reviews.views import auth, home, packets
+from reviews.views import audit, auth, cycles, home, packets
 
 app_name = "reviews"
 
@@ -24,4 +24,19 @@ urlpatterns = [
     path("packets/<int:packet_id>/", packets.packet_preview, name="packet-preview"),
     path("packets/<int:packet_id>/pdf/", packets.packet_download, name="packet-download"),
     path("packets/<int:packet_id>/release/", packets.packet_release_view, name="packet-release"),
+    path("cycles/", cycles.cycle_list_view, name="cycle-list"),
+    path("cycles/new/", cycles.cycle_create_view, name="cycle-create"),
+    path("cycles/<int:cycle_id>/", cycles.cycle_detail_view, name="cycle-detail"),
+    path("cycles/<int:cycle_id>/edit/", cycles.cycle_edit_view, name="cycle-edit"),
+    path("cycles/<int:cycle_id>/board/", cycles.cycle_board_view, name="cycle-board"),
+    path("cycles/<int:cycle_id>/runs/", cycles.cycle_run_start_view, name="cycle-run-start"),
+    path("cycles/<int:cycle_id>/exports/", cycles.cycle_export_start_view, name="cycle-export-start"),
+    path("runs/<int:run_id>/", cycles.run_detail_view, name="run-detail"),
+    path("runs/<int:run_id>/progress/", cycles.run_progress_view, name="run-progress"),
+    path("runs/<int:run_id>/retry/", cycles.run_retry_view, name="run-retry"),
+    path("exports/<int:export_id>/", cycles.export_detail_view, name="export-detail"),
+    path("exports/<int:export_id>/progress/", cycles.export_progress_view, name="export-progress"),
+    path("exports/<int:export_id>/files/<slug:file>/", cycles.export_file_view, name="export-file"),
+    path("audit/", audit.audit_list_view, name="audit-list"),
+    path("audit/events.csv", audit.audit_csv_view, name="audit-csv"),
 ]

@@ -1,0 +1,179 @@
+"""Reads for HR's pages and API: cycles, the status board, the audit log. Every list is filtered on the server and
+ordered by name or time, never by a usage, cost or outcome figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce
+
+from reviews.models import Annotation, AuditEvent, CycleExport, EvidenceRun, Packet, Person, ReviewCycle
+from reviews.services.exports.org_report import MIN_GROUP_SIZE
+
+
+def cycle_list(*, search: str = "", state: str = "") -> QuerySet[ReviewCycle]:
+    """Cycles whose name contains `search` (any case), in `state` when given; newest start first, then by name."""
+    cycles = ReviewCycle.objects.order_by("-start", "name")
+    if search:
+        cycles = cycles.filter(name__icontains=search)
+    if state:
+        cycles = cycles.filter(state=state)
+    return cycles
+
+
+def cycle_runs_get(*, cycle: ReviewCycle) -> QuerySet[EvidenceRun]:
+    """The cycle's packet runs, newest first."""
+    return cycle.runs.order_by("-created_at", "-pk")
+
+
+def cycle_exports_get(*, cycle: ReviewCycle) -> QuerySet[CycleExport]:
+    """The cycle's exports, newest first, each with its run (one query)."""
+    return cycle.exports.select_related("run").order_by("-created_at", "-pk")
+
+
+def run_failures_get(*, run: EvidenceRun) -> QuerySet[Packet]:
+    """The run's failed packets with their reasons, by person name."""
+    return run.packets.filter(status=Packet.Status.FAILED).select_related("person").order_by("person__name", "pk")
+
+
+class PacketState:
+    """A person's packet state in a cycle, as the status board counts it (release: reviews.services.release)."""
+
+    NONE = 0  # no finished version
+    DRAFT = 1  # finished versions, none released
+    RELEASED = 2  # the latest finished version is released
+    NEWER_DRAFT = 3  # released once, and a newer version waits to be released
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    """One row of the status board: counts of people (never figures of their evidence)."""
+
+    team: str
+    people: int
+    no_packet: int
+    draft: int
+    released: int
+    newer_draft: int
+    disputes: int  # the employees' corrections and disputes, open until a newer version prints them
+
+    COUNTS: ClassVar[tuple[str, ...]] = ("people", "no_packet", "draft", "released", "newer_draft", "disputes")
+
+
+@dataclass(frozen=True)
+class StatusBoard:
+    """The teams that may be shown, the whole cycle's row when it may be, and how much was hidden (no figures)."""
+
+    rows: list[TeamStatus]
+    total: TeamStatus | None
+    teams_hidden: int
+    people_hidden: int
+
+
+def status_board_get(*, cycle: ReviewCycle) -> StatusBoard:
+    """The status board of a cycle, with teams under MIN_GROUP_SIZE people hidden and the whole-cycle row hidden
+    whenever a team is, so that no hidden team's counts can be had by subtracting the shown teams from it."""
+    teams = team_statuses_get(cycle=cycle)
+    shown = [team for team in teams if team.people >= MIN_GROUP_SIZE]
+    hidden = [team for team in teams if team.people < MIN_GROUP_SIZE]
+    total = None
+    if not hidden and teams:
+        total = TeamStatus(
+            team="",
+            **{name: sum(getattr(team, name) for team in teams) for name in TeamStatus.COUNTS},
+        )
+    return StatusBoard(
+        rows=shown, total=total, teams_hidden=len(hidden), people_hidden=sum(team.people for team in hidden)
+    )
+
+
+def team_statuses_get(*, cycle: ReviewCycle) -> list[TeamStatus]:
+    """Per team of the cycle's population, by team name: packet states and open disputes; every team. Two queries.
+
+    Not for showing as it is: status_board_get hides small teams.
+    """
+    population = Person.objects.employed_during(start=cycle.start, end=cycle.end)
+    finished = Packet.objects.filter(cycle=cycle, person=OuterRef("pk"), status=Packet.Status.DONE)
+    latest = finished.order_by("-version").values("version")[:1]
+    latest_released = finished.filter(released_at__isnull=False).order_by("-version").values("version")[:1]
+    states = population.annotate(
+        latest=Subquery(latest, output_field=IntegerField()),
+        latest_released=Subquery(latest_released, output_field=IntegerField()),
+    ).annotate(
+        state=Case(
+            When(latest__isnull=True, then=Value(PacketState.NONE)),
+            When(latest_released__isnull=True, then=Value(PacketState.DRAFT)),
+            When(latest=Coalesce("latest_released", 0), then=Value(PacketState.RELEASED)),
+            default=Value(PacketState.NEWER_DRAFT),
+            output_field=IntegerField(),
+        )
+    )
+    counts: dict[str, dict[int, int]] = {}
+    for row in states.order_by().values("team", "state").annotate(people=Count("pk")):
+        counts.setdefault(row["team"], {})[row["state"]] = row["people"]
+    disputes = dict(
+        Annotation.objects.filter(cycle=cycle, kind=Annotation.Kind.DISPUTE, person__in=population)
+        .exclude(text="")
+        .order_by()
+        .values("person__team")
+        .annotate(open=Count("pk"))
+        .values_list("person__team", "open")
+    )
+    return [
+        TeamStatus(
+            team=team,
+            people=sum(by_state.values()),
+            no_packet=by_state.get(PacketState.NONE, 0),
+            draft=by_state.get(PacketState.DRAFT, 0),
+            released=by_state.get(PacketState.RELEASED, 0),
+            newer_draft=by_state.get(PacketState.NEWER_DRAFT, 0),
+            disputes=disputes.get(team, 0),
+        )
+        for team, by_state in sorted(counts.items())
+    ]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What HR narrows the audit log by; empty fields do not filter. Dates are whole days in `timezone`."""
+
+    person: str = ""  # a name or e-mail: events about that person, their packets, or done by them
+    actor: str = ""  # the actor's username, or part of it
+    action: str = ""  # an action or the start of one: "packet.view", or "packet." for every packet action
+    since: date | None = None
+    until: date | None = None
+    timezone: str = "UTC"
+
+
+def audit_events_list(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
+    """Audit events matching every given filter, newest first (the log's own order).
+
+    A person filter matches events whose object is that person or one of their packets, and events they did.
+    """
+    events = AuditEvent.objects.order_by("-at", "-pk")
+    if filters.person:
+        people = Person.objects.filter(Q(name__icontains=filters.person) | Q(email__icontains=filters.person))
+        # object_id is text (it names rows of any table): compare it with the ids as text, in the database.
+        person_ids = people.annotate(text_id=Cast("pk", CharField())).values("text_id")
+        packet_ids = (
+            Packet.objects.filter(person__in=people).annotate(text_id=Cast("pk", CharField())).values("text_id")
+        )
+        events = events.filter(
+            Q(object_type=Person._meta.label_lower, object_id__in=Subquery(person_ids))
+            | Q(object_type=Packet._meta.label_lower, object_id__in=Subquery(packet_ids))
+            | Q(actor__person__in=people)
+        )
+    if filters.actor:
+        events = events.filter(actor_label__icontains=filters.actor)
+    if filters.action:
+        events = events.filter(action__startswith=filters.action)
+    zone = ZoneInfo(filters.timezone)
+    if filters.since is not None:
+        events = events.filter(at__gte=datetime.combine(filters.since, time.min, tzinfo=zone))
+    if filters.until is not None:
+        events = events.filter(at__lt=datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=zone))
+    return events
