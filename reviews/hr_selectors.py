@@ -147,6 +147,7 @@ class AuditFilter:
     since: date | None = None
     until: date | None = None
     timezone: str = "UTC"
+    before_id: int | None = None  # only events older than this one: a CSV holds the log as it stood when asked
 
 
 def audit_events_list(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
@@ -171,6 +172,8 @@ def audit_events_list(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
         events = events.filter(actor_label__icontains=filters.actor)
     if filters.action:
         events = events.filter(action__startswith=filters.action)
+    if filters.before_id is not None:
+        events = events.filter(pk__lt=filters.before_id)
     zone = ZoneInfo(filters.timezone)
     if filters.since is not None:
         events = events.filter(at__gte=datetime.combine(filters.since, time.min, tzinfo=zone))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -60,19 +61,20 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 
 @hr_page
 def audit_csv_view(request: HttpRequest) -> HttpResponseBase:
-    """Every event matching the filters, newest first, streamed; the export itself is audited as audit.export."""
+    """Every event matching the filters, newest first, streamed; the export itself is audited as audit.export
+    (and is the first event the CSV leaves out)."""
     form = AuditFilterForm(request.GET)
     if not form.is_valid():
         return _render_list(request, form=form, page=None, status=400)
-    filters = form.audit_filter()
     viewer = signed_in_user(request)
-    audit_record(
+    export_event = audit_record(
         actor=viewer,
         action="audit.export",
         target=viewer,
         ip_address=client_ip(request),
         detail={key: str(value) for key, value in form.cleaned_data.items() if value},
     )
+    filters = replace(form.audit_filter(), before_id=export_event.pk)
     response = StreamingHttpResponse(_csv_rows(filters=filters), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response

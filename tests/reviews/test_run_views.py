@@ -49,9 +49,7 @@ def test_starting_a_run_through_the_api_answers_before_the_run_ends(hr: Client, 
     assert hr.get(f"/api/runs/{response.json()['id']}/").json()["status"] == "done"
 
 
-def test_progress_fragment_polls_while_the_run_goes_and_stops_once_it_has_ended(
-    hr: Client, cycle: ReviewCycle
-) -> None:
+def test_progress_fragment_polls_while_the_run_goes_and_stops_once_it_has_ended(hr: Client, cycle: ReviewCycle) -> None:
     hr.post(f"/cycles/{cycle.pk}/runs/")
     run = EvidenceRun.objects.get(cycle=cycle)
     going = hr.get(f"/runs/{run.pk}/progress/").content.decode()
