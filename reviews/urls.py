@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reviews.views import audit, auth, cycles, home, packets
+from reviews.views import audit, auth, coverage, cycles, home, packets
 
 app_name = "reviews"
 
@@ -37,6 +37,9 @@ urlpatterns = [
     path("exports/<int:export_id>/", cycles.export_detail_view, name="export-detail"),
     path("exports/<int:export_id>/progress/", cycles.export_progress_view, name="export-progress"),
     path("exports/<int:export_id>/files/<slug:file>/", cycles.export_file_view, name="export-file"),
+    path("coverage/", coverage.coverage_view, name="coverage"),
+    path("coverage/actors/<int:actor_id>/map/", coverage.actor_map_view, name="coverage-actor-map"),
+    path("coverage/commit-emails/map/", coverage.commit_email_map_view, name="coverage-commit-email-map"),
     path("audit/", audit.audit_list_view, name="audit-list"),
     path("audit/events.csv", audit.audit_csv_view, name="audit-csv"),
 ]
