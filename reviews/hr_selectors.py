@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import CharField, Count, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
@@ -67,37 +68,43 @@ class TeamStatus:
 
 @dataclass(frozen=True)
 class StatusBoard:
-    """The teams that may be shown, the whole cycle's row when it may be, and how much was hidden (no figures)."""
+    """A page of the teams that may be shown, the whole cycle's row when it may be, and how much was hidden (how
+    many teams and people, never their figures)."""
 
     rows: list[TeamStatus]
+    page: Page[str]  # the names of the shown teams, this page of them
     total: TeamStatus | None
     teams_hidden: int
     people_hidden: int
 
 
-def status_board_get(*, cycle: ReviewCycle) -> StatusBoard:
-    """The status board of a cycle, with teams under MIN_GROUP_SIZE people hidden and the whole-cycle row hidden
-    whenever a team is, so that no hidden team's counts can be had by subtracting the shown teams from it."""
-    teams = team_statuses_get(cycle=cycle)
-    shown = [team for team in teams if team.people >= MIN_GROUP_SIZE]
-    hidden = [team for team in teams if team.people < MIN_GROUP_SIZE]
+def status_board_get(
+    *, cycle: ReviewCycle, search: str = "", page: int | str | None = 1, per_page: int = 50
+) -> StatusBoard:
+    """A page of the cycle's status board, teams by name (those whose name contains `search`).
+
+    Teams under MIN_GROUP_SIZE people are hidden, and the whole-cycle row too whenever a team is, so that no hidden
+    team's counts can be had by subtracting the shown teams from it. Team sizes take one grouped query over the
+    population; the counts are read for this page's teams only (and for everyone when the total is shown).
+    """
+    population = Person.objects.employed_during(start=cycle.start, end=cycle.end)
+    sizes = dict(population.order_by().values("team").annotate(people=Count("pk")).values_list("team", "people"))
+    hidden = {team: people for team, people in sizes.items() if people < MIN_GROUP_SIZE}
+    shown = sorted(team for team in sizes if team not in hidden and search.casefold() in team.casefold())
+    teams = Paginator(shown, per_page).get_page(page)
+    rows = team_statuses_get(cycle=cycle, population=population.filter(team__in=list(teams))) if shown else []
     total = None
-    if not hidden and teams:
-        total = TeamStatus(
-            team="",
-            **{name: sum(getattr(team, name) for team in teams) for name in TeamStatus.COUNTS},
-        )
-    return StatusBoard(
-        rows=shown, total=total, teams_hidden=len(hidden), people_hidden=sum(team.people for team in hidden)
-    )
+    if sizes and not hidden:
+        everyone = team_statuses_get(cycle=cycle, population=population)
+        total = TeamStatus(team="", **{name: sum(getattr(row, name) for row in everyone) for name in TeamStatus.COUNTS})
+    return StatusBoard(rows=rows, page=teams, total=total, teams_hidden=len(hidden), people_hidden=sum(hidden.values()))
 
 
-def team_statuses_get(*, cycle: ReviewCycle) -> list[TeamStatus]:
-    """Per team of the cycle's population, by team name: packet states and open disputes; every team. Two queries.
+def team_statuses_get(*, cycle: ReviewCycle, population: QuerySet[Person]) -> list[TeamStatus]:
+    """Per team of these people, by team name: packet states in the cycle and open disputes. Two queries.
 
     Not for showing as it is: status_board_get hides small teams.
     """
-    population = Person.objects.employed_during(start=cycle.start, end=cycle.end)
     counts: dict[str, dict[int, int]] = {}
     for team, state, people in _team_state_counts(cycle=cycle, population=population):
         counts.setdefault(team, {})[state] = people

@@ -77,8 +77,9 @@ class CycleDetailApi(APIView):
 class CycleBoardApi(APIView):
     """A cycle's status board (HR): per team, by team name, counts of people by packet state and open disputes.
 
-    Teams under 5 people are left out, and the whole-cycle row is null whenever one is, so no left-out team's
-    counts follow by subtraction; `teams_hidden` and `people_hidden` say how much was left out.
+    Fifty teams a page, filtered by `team` (name contains). Teams under 5 people are left out, and the whole-cycle
+    row is null whenever one is, so no left-out team's counts follow by subtraction; `teams_hidden` and
+    `people_hidden` say how much was left out.
     """
 
     permission_classes = [IsHROrAdmin]
@@ -92,17 +93,33 @@ class CycleBoardApi(APIView):
         newer_draft = serializers.IntegerField()
         disputes = serializers.IntegerField()
 
+    class FilterSerializer(serializers.Serializer[dict[str, Any]]):
+        team = serializers.CharField(required=False, allow_blank=True, help_text="team name contains")
+        page = serializers.IntegerField(required=False, min_value=1)
+
     class OutputSerializer(serializers.Serializer[StatusBoard]):
+        count = serializers.IntegerField(help_text="shown teams matching the filter, on every page")
+        page = serializers.IntegerField()
+        pages = serializers.IntegerField()
         rows = serializers.ListField(child=serializers.DictField())
         total = serializers.DictField(allow_null=True)
         teams_hidden = serializers.IntegerField()
         people_hidden = serializers.IntegerField()
 
-    @extend_schema(responses={200: OutputSerializer})
+    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer})
     def get(self, request: Request, cycle_id: int) -> Response:
-        board = status_board_get(cycle=get_object_or_404(ReviewCycle, pk=cycle_id))
+        given = self.FilterSerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        board = status_board_get(
+            cycle=get_object_or_404(ReviewCycle, pk=cycle_id),
+            search=given.validated_data.get("team", ""),
+            page=given.validated_data.get("page", 1),
+        )
         return Response(
             {
+                "count": board.page.paginator.count,
+                "page": board.page.number,
+                "pages": board.page.paginator.num_pages,
                 "rows": [self.TeamSerializer(row).data for row in board.rows],
                 "total": self.TeamSerializer(board.total).data if board.total else None,
                 "teams_hidden": board.teams_hidden,

@@ -114,7 +114,16 @@ def cycle_detail_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @hr_page
 def cycle_board_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(ReviewCycle, pk=cycle_id)
-    return render(request, "reviews/cycles/board.html", {"cycle": cycle, "board": status_board_get(cycle=cycle)})
+    search = request.GET.get("team", "").strip()
+    board = status_board_get(cycle=cycle, search=search, page=request.GET.get("page"), per_page=PAGE_SIZE)
+    context = {
+        "cycle": cycle,
+        "board": board,
+        "page": board.page,
+        "search": search,
+        "query": query_without_page(request),
+    }
+    return render(request, "reviews/cycles/board.html", context)
 
 
 @hr_page

@@ -178,7 +178,7 @@ def test_each_cycle_page_costs_the_same_queries_for_ten_times_the_rows(
 ) -> None:
     cycle = make_cycle(name="2026-H1")
     make_cycle(name="2025-H2")
-    few = [make_person(name=f"Few {index}", team=f"T{index % 2}") for index in range(3)]
+    few = [make_person(name=f"Few {index}", team=f"T{index % 2}") for index in range(10)]
     packets_for(few, cycle, released=True)
     small = queries_for(hr, url(cycle))
 
@@ -188,3 +188,22 @@ def test_each_cycle_page_costs_the_same_queries_for_ten_times_the_rows(
     packets_for(many, cycle, released=False, versions=2)
 
     assert queries_for(hr, url(cycle)) == small
+
+
+def test_status_board_pages_fifty_teams_and_filters_by_team_name(hr: Client) -> None:
+    cycle = make_cycle(name="2026-H1")
+    Person.objects.bulk_create(
+        Person(name=f"P {team} {index}", email=f"p{team}-{index}@example.com", team=f"Team {team:02d}")
+        for team in range(55)
+        for index in range(5)
+    )
+
+    first = hr.get(f"/cycles/{cycle.pk}/board/").content.decode()
+    second = hr.get(f"/cycles/{cycle.pk}/board/?page=2").content.decode()
+    filtered = hr.get(f"/cycles/{cycle.pk}/board/?team=team 3").content.decode()
+    api = hr.get(f"/api/cycles/{cycle.pk}/board/?page=2").json()
+
+    assert first.count("<td>Team ") == 50
+    assert re.findall(r"<td>(Team \d+)</td>", second) == [f"Team {team}" for team in range(50, 55)]
+    assert re.findall(r"<td>(Team \d+)</td>", filtered) == [f"Team {team}" for team in range(30, 40)]
+    assert (api["count"], api["page"], api["pages"], len(api["rows"])) == (55, 2, 2, 5)
