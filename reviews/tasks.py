@@ -19,7 +19,7 @@ from celery import chord, current_app, shared_task
 from django.contrib.auth.models import User
 from django.db import connections, transaction
 
-from evidence.tasks.facts import facts_build_header
+from evidence.tasks.facts import facts_build_send
 from reviews.models import CycleExport, EvidenceRun, ReviewCycle
 from reviews.services.exports import (
     cycle_export_create,
@@ -152,10 +152,10 @@ def _thread_run(work: Callable[[], None]) -> None:
 
 
 def _run_send(*, run: EvidenceRun) -> None:
-    """The run's chord: evidence's facts phase, then render_run. Sent only once the run's rows are committed."""
+    """The run's canvas: durability, evidence's facts phase, then render_run. Sent once the run's rows are committed."""
     if run.facts_build_id is None:
         raise ValueError(f"run {run.pk} has no facts build: evidence_run_create makes one with every run")
-    chord(facts_build_header(build_id=run.facts_build_id))(render_run.si(run.pk))
+    facts_build_send(build_id=run.facts_build_id, then=render_run.si(run.pk))
 
 
 def _packets_send(*, run_id: int, packet_ids: list[int]) -> None:
