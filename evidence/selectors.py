@@ -34,6 +34,7 @@ __all__ = [
     "repository_coverage_list",
     "repository_list",
     "source_coverage_list",
+    "unresolved_usage_actor_get",
     "unresolved_usage_actors",
     "usage_source_names",
 ]
@@ -90,6 +91,11 @@ def import_batch_get(*, batch_id: int) -> ImportBatch | None:
 def usage_source_names() -> list[str]:
     """The sources a usage import accepts (`import_usage --source`, the API's `source`), sorted."""
     return sorted(IMPORTERS)
+
+
+def unresolved_usage_actor_get(*, actor_id: int) -> SourceActor | None:
+    """One usage actor no identity resolves, or None (also when it was mapped meanwhile)."""
+    return SourceActor.objects.filter(pk=actor_id, owner=SourceActor.Owner.UNRESOLVED).first()
 
 
 def unresolved_usage_actors(*, search: str = "") -> QuerySet[SourceActor]:

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from evidence.models import SourceActor
 from evidence.selectors import (
     repository_coverage_list,
     source_coverage_list,
+    unresolved_usage_actor_get,
     unresolved_usage_actors,
 )
 from evidence.services.identities import commit_email_map, source_actor_map, unresolved_commit_emails
@@ -48,7 +48,9 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def actor_map_view(request: HttpRequest, actor_id: int) -> HttpResponse:
     """Map one unresolved usage actor to a person and re-link its facts; audited as identity.map."""
-    actor = get_object_or_404(SourceActor, pk=actor_id, owner=SourceActor.Owner.UNRESOLVED)
+    actor = unresolved_usage_actor_get(actor_id=actor_id)
+    if actor is None:
+        raise Http404("No unresolved identity here: it may have been mapped meanwhile.")
     form = MapForm(request.POST)
     if not form.is_valid():
         return _render(request, form=form, status=400)
