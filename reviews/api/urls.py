@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reviews.api import attribution_rules, audit_events, cycles, exports, packets, repositories, runs, usage_imports
+from reviews.api import (
+    attribution_rules,
+    audit_events,
+    calibration,
+    cycles,
+    exports,
+    packets,
+    repositories,
+    runs,
+    usage_imports,
+)
 
 urlpatterns = [
     path("cycles/", cycles.CycleListApi.as_view(), name="api-cycles"),
@@ -12,6 +22,22 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/board/", cycles.CycleBoardApi.as_view(), name="api-cycle-board"),
     path("cycles/<int:cycle_id>/runs/", cycles.CycleRunStartApi.as_view(), name="api-cycle-run-start"),
     path("cycles/<int:cycle_id>/exports/", cycles.CycleExportStartApi.as_view(), name="api-cycle-export-start"),
+    path("cycles/<int:cycle_id>/team/", calibration.TeamApi.as_view(), name="api-cycle-team"),
+    path(
+        "cycles/<int:cycle_id>/calibration-sheet/",
+        calibration.CycleCalibrationSheetApi.as_view(),
+        name="api-cycle-calibration-sheet",
+    ),
+    path(
+        "cycles/<int:cycle_id>/people/<int:person_id>/calibration-note/",
+        calibration.CalibrationNoteApi.as_view(),
+        name="api-calibration-note",
+    ),
+    path(
+        "calibration-groups/<int:group_id>/sheet/",
+        calibration.CalibrationGroupSheetApi.as_view(),
+        name="api-calibration-group-sheet",
+    ),
     path("runs/<int:run_id>/", runs.RunDetailApi.as_view(), name="api-run"),
     path("exports/<int:export_id>/", exports.ExportDetailApi.as_view(), name="api-export"),
     path("runs/<int:run_id>/failures/", runs.RunFailureListApi.as_view(), name="api-run-failures"),
