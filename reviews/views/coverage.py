@@ -4,6 +4,8 @@ durability (line survival) has been measured. Lists are searched and paginated o
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -96,6 +98,7 @@ def _render(request: HttpRequest, *, form: MapForm, status: int) -> HttpResponse
         "reviews/coverage/page.html",
         {
             "search": search,
+            "search_query": urlencode({"q": search}) if search else "",
             "actors": Paginator(unresolved_usage_actors(search=search), PAGE_SIZE).get_page(
                 request.GET.get("actors_page")
             ),

@@ -119,3 +119,6 @@ def test_page_costs_the_same_queries_for_more_identities_and_repositories(hr: Cl
         Repository.objects.create(host=Repository.Host.LOCAL, full_name=f"acme/more{index}")
 
     assert queries() == few
+    searched = hr.get("/coverage/?q=more").content.decode()
+    assert 'href="?q=more&amp;actors_page=2"' in searched
+    assert 'href="?q=more&amp;repositories_page=2"' in searched
