@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from evidence.facts.schema import stored_facts
 from evidence.selectors import facts_builds_get
-from reviews.models import Annotation, EvidenceRun, Packet, Person, ReviewCycle
+from reviews.models import Annotation, CalibrationPrint, EvidenceRun, Packet, Person, ReviewCycle
 from reviews.printing.context import PacketContext, packet_context_build
 from reviews.printing.pdf import FACTS_ATTACHMENT_NAME
 
@@ -78,16 +78,23 @@ class PacketVerification:
     sha256: str
     packet: Packet | None
     embedded_facts: dict[str, Any] | None
+    calibration_print: CalibrationPrint | None = None
 
     @property
     def verified(self) -> bool:
-        return self.packet is not None
+        return self.packet is not None or self.calibration_print is not None
 
 
 def packet_verification_get(*, pdf: bytes) -> PacketVerification:
+    """Whether the bytes are a stored packet version or a calibration sheet tokenproof printed, by SHA-256."""
     digest = hashlib.sha256(pdf).hexdigest()
     packet = Packet.objects.filter(sha256=digest, status=Packet.Status.DONE).select_related("person", "cycle").first()
-    return PacketVerification(sha256=digest, packet=packet, embedded_facts=embedded_facts_read(pdf=pdf))
+    sheet = (
+        None if packet is not None else CalibrationPrint.objects.select_related("cycle").filter(sha256=digest).first()
+    )
+    return PacketVerification(
+        sha256=digest, packet=packet, embedded_facts=embedded_facts_read(pdf=pdf), calibration_print=sheet
+    )
 
 
 def embedded_facts_read(*, pdf: bytes) -> dict[str, Any] | None:
