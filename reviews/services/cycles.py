@@ -1,5 +1,5 @@
-"""Review cycles: create one over a period, move it through draft → open → calibration → closed, and the guards
-every write that belongs to a cycle passes through (runs, new packet versions, corrections, notes)."""
+"""Review cycles: create and edit one over a period, move it through draft → open → calibration → closed, and the
+guards every write that belongs to a cycle passes through (runs, new packet versions, corrections, notes)."""
 
 from __future__ import annotations
 
@@ -23,20 +23,45 @@ def cycle_create(
     *, name: str, start: date, end: date, release_date: date | None = None, timezone: str = "UTC"
 ) -> ReviewCycle:
     """A new cycle, in draft. Raises ApplicationError for a blank or taken name or dates out of order."""
-    name = name.strip()
-    if not name:
-        raise ApplicationError("A cycle needs a name.")
-    if end < start:
-        raise ApplicationError(f"Cycle {name!r}: the end {end.isoformat()} is before the start {start.isoformat()}.")
-    if release_date is not None and release_date < start:
-        raise ApplicationError(f"Cycle {name!r}: the release date {release_date.isoformat()} is before the start.")
+    name = _cycle_fields_check(name=name, start=start, end=end, release_date=release_date)
     with transaction.atomic():
-        clash = ReviewCycle.objects.filter(name__iexact=name).first()
-        if clash is not None:
-            raise ApplicationError(
-                f"A cycle named {clash.name!r} already exists ({clash.start.isoformat()} to {clash.end.isoformat()})."
-            )
+        _name_free_check(name=name)
         return ReviewCycle.objects.create(name=name, start=start, end=end, release_date=release_date, timezone=timezone)
+
+
+def cycle_update(
+    *,
+    cycle: ReviewCycle,
+    name: str,
+    start: date,
+    end: date,
+    release_date: date | None,
+    actor: User | None = None,
+    ip_address: str | None = None,
+) -> ReviewCycle:
+    """Change a cycle's name, period and release date; audited as cycle.update with the fields before and after.
+
+    Raises ApplicationError for a closed cycle (read-only), a blank or taken name, or dates out of order.
+    """
+    name = _cycle_fields_check(name=name, start=start, end=end, release_date=release_date)
+    with transaction.atomic():
+        locked = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+        if locked.state == ReviewCycle.State.CLOSED:
+            raise ApplicationError(f"Cycle {locked.name!r} is closed: a closed cycle is read-only.")
+        _name_free_check(name=name, cycle_id=locked.pk)
+        fields = ("name", "start", "end", "release_date")
+        before = {field: str(getattr(locked, field)) for field in fields}
+        locked.name, locked.start, locked.end, locked.release_date = name, start, end, release_date
+        locked.save(update_fields=list(fields))
+        after = {field: str(getattr(locked, field)) for field in fields}
+        audit_record(
+            actor=actor,
+            action="cycle.update",
+            target=locked,
+            ip_address=ip_address,
+            detail={"from": before, "to": after},
+        )
+    return locked
 
 
 def cycle_transition(
@@ -91,6 +116,29 @@ def cycle_change_check(*, cycle: ReviewCycle, change: str) -> None:
     """
     if _stored_state(cycle) == State.CLOSED:
         raise ApplicationError(f"Cycle {cycle.name!r} is closed and read-only: no new {change}.")
+
+
+def _cycle_fields_check(*, name: str, start: date, end: date, release_date: date | None) -> str:
+    """The name stripped; raises ApplicationError for a blank name or dates out of order."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError("A cycle needs a name.")
+    if end < start:
+        raise ApplicationError(f"Cycle {name!r}: the end {end.isoformat()} is before the start {start.isoformat()}.")
+    if release_date is not None and release_date < start:
+        raise ApplicationError(f"Cycle {name!r}: the release date {release_date.isoformat()} is before the start.")
+    return name
+
+
+def _name_free_check(*, name: str, cycle_id: int | None = None) -> None:
+    clashes = ReviewCycle.objects.filter(name__iexact=name)
+    if cycle_id is not None:
+        clashes = clashes.exclude(pk=cycle_id)
+    clash = clashes.first()
+    if clash is not None:
+        raise ApplicationError(
+            f"A cycle named {clash.name!r} already exists ({clash.start.isoformat()} to {clash.end.isoformat()})."
+        )
 
 
 def _stored_state(cycle: ReviewCycle) -> ReviewCycle.State:
