@@ -7,11 +7,12 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from reviews.errors import ApplicationError
-from reviews.models import AuditEvent, ReviewCycle
+from reviews.models import AuditEvent, Person, ReviewCycle
 from reviews.services.cycles import cycle_transition
-from tests.factories import make_cycle
+from tests.factories import make_cycle, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,23 @@ def test_the_command_moves_a_cycle_and_prints_a_refusal_as_one_line() -> None:
     assert "Cycle '2026-H1' is now open." in out.getvalue()
     with pytest.raises(CommandError, match="is open: it can only move to calibration, not to closed"):
         call_command("transition_cycle", "2026-H1", "closed")
+
+
+def test_hr_opens_a_cycle_from_its_page_and_an_employee_may_not() -> None:
+    cycle = make_cycle(state=State.DRAFT)
+    hr, employee = make_person(email="hr@example.com", role=Person.Role.HR), make_person()
+    assert hr.user is not None
+    assert employee.user is not None
+    as_hr, as_employee = Client(), Client()
+    as_hr.force_login(hr.user)
+    as_employee.force_login(employee.user)
+
+    assert "Open the cycle" in as_hr.get(f"/cycles/{cycle.pk}/").content.decode()
+    assert as_employee.post(f"/cycles/{cycle.pk}/transition/", {"to": "open"}).status_code == 403
+    moved = as_hr.post(f"/cycles/{cycle.pk}/transition/", {"to": "open"}, follow=True)
+
+    assert ReviewCycle.objects.get(pk=cycle.pk).state == State.OPEN
+    assert "Move to calibration" in moved.content.decode()
+    refused = as_hr.post(f"/cycles/{cycle.pk}/transition/", {"to": "closed"}, follow=True)
+    assert "is open: it can only move to calibration, not to closed" in refused.content.decode()
+    assert ReviewCycle.objects.get(pk=cycle.pk).state == State.OPEN
