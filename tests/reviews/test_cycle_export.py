@@ -62,9 +62,9 @@ def test_export_command_writes_every_file_and_shows_progress(engine_facts: None,
 
     folder = tmp_path / "export"
     people = Person.objects.count()
-    assert (
-        f"Export {CycleExport.objects.get().pk}: 10 packets (0 without a finished version)" in out.getvalue()
-    ), out.getvalue()[-600:]
+    assert f"Export {CycleExport.objects.get().pk}: 10 packets (0 without a finished version)" in out.getvalue(), (
+        out.getvalue()[-600:]
+    )
     assert sorted(path.name for path in folder.glob("*@example.com.pdf")) == sorted(
         f"{email}.pdf" for email in Person.objects.values_list("email", flat=True)
     )
