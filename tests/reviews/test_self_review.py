@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
@@ -201,15 +204,21 @@ def test_each_limit_is_refused_with_a_message_naming_the_field(company: Company,
     limits = {"reason": 500, "explanation": 2_000, "narrative": 10_000}
     limit = limits.get(action, 1_000)
     long = "x" * (limit + 1)
+    writes: dict[str, Callable[[], None]] = {
+        "reason": lambda: correction_set(
+            person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason=long, user=user
+        ),
+        "explanation": lambda: flag_explanation_set(
+            person=alice, cycle=cycle, kind="unlinked_usage", explanation=long, user=user
+        ),
+        "narrative": lambda: narrative_set(person=alice, cycle=cycle, text=long, user=user),
+    }
+    for part in ("context", "what_ai_did", "outcome"):
+        writes[part] = partial(
+            highlights_set, person=alice, cycle=cycle, items=[HighlightInput(item=AI_PR, **{part: long})], user=user
+        )
     with pytest.raises(ApplicationError, match=f"The {field} is {limit + 1:,} characters; the limit is {limit:,}"):
-        if action == "reason":
-            correction_set(person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason=long, user=user)
-        elif action == "explanation":
-            flag_explanation_set(person=alice, cycle=cycle, kind="unlinked_usage", explanation=long, user=user)
-        elif action == "narrative":
-            narrative_set(person=alice, cycle=cycle, text=long, user=user)
-        else:
-            highlights_set(person=alice, cycle=cycle, items=[HighlightInput(item=AI_PR, **{action: long})], user=user)
+        writes[action]()
     assert not Correction.objects.exists()
     assert not Annotation.objects.exists()
     # exactly at the limit is fine
@@ -251,7 +260,8 @@ def test_the_workspace_lists_every_item_with_its_verdict_and_outcome(company: Co
     correction_set(person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason="pair", user=user_of(company))
 
     review = self_review_get(person=alice, cycle=cycle)
-    assert review.latest is not None and review.latest.version == 1
+    assert review.latest is not None
+    assert review.latest.version == 1
     assert [(item.kind, item.ref[:1]) for item in review.items] == [
         ("pull_request", "#"),
         ("pull_request", "#"),
@@ -268,7 +278,8 @@ def test_the_workspace_lists_every_item_with_its_verdict_and_outcome(company: Co
     )
     assert first.url == "https://github.com/acme/payments/pull/1"
     # the correction shows at once, before any new version computes with it
-    assert first.correction is not None and first.correction.reason == "pair"
+    assert first.correction is not None
+    assert first.correction.reason == "pair"
     assert first.ai_assisted is False
     assert all(len(item.ref) == 12 for item in review.items if item.kind == "commit")
     assert manager_chain_get(person=alice) == (company.people["manager"], company.people["head"])
