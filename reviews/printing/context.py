@@ -93,6 +93,7 @@ class Highlight:
     words_what_ai_did: str = ""
     words_outcome: str = ""
     correction: str = ""  # the employee's verdict when it differs from the machine's, e.g. "not AI-assisted"
+    machine: str = ""  # the machine's verdict in words, printed beside a picked highlight's own words
 
 
 @dataclass(frozen=True)
@@ -355,6 +356,7 @@ def _picked(item: WorkItemDict, note: Mapping[str, Any]) -> Highlight:
         context="",
         picked=True,
         correction=_employee_verdict(correction) if correction else "",
+        machine=_machine_verdict(ai),
         **_employee_words(note),
     )
 
@@ -377,7 +379,9 @@ def _highlights(
             if key in work:
                 found.append(_picked(work[key], note))
             elif key in automatic:
-                found.append(replace(_highlight(automatic[key]), picked=True, **_employee_words(note)))
+                automatic_item = _highlight(automatic[key])
+                machine = f"attributed ({automatic_item.tools}, {automatic_item.reason}, confidence {automatic_item.confidence})"
+                found.append(replace(automatic_item, picked=True, machine=machine, **_employee_words(note)))
         if found:
             return found[:HIGHLIGHTS_SHOWN], True
 
