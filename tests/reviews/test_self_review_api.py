@@ -167,14 +167,14 @@ def test_a_body_over_the_upload_limit_is_a_400_with_a_message(company: Company) 
 class Recorder(BaseHTTPRequestHandler):
     """A local server that records every request: the packet must never fetch anything from it."""
 
-    seen: list[str] = []  # noqa: RUF012 - shared by the handler instances of one test server
+    seen: list[str] = []
 
     def do_GET(self) -> None:
         Recorder.seen.append(self.path)
         self.send_response(200)
         self.end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 
