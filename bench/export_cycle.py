@@ -71,8 +71,7 @@ def population_build(people: int) -> Any:
 def export_once(cycle: Any, workers: int, out_dir: Path) -> tuple[float, float, int]:
     from config.celery import app
     from reviews.models import CycleExport, EvidenceRun
-    from reviews.services.exports import cycle_export_start
-    from reviews.services.packets import evidence_run_start
+    from reviews.tasks import cycle_export_start, evidence_run_start
 
     app.control.purge()
     log = (DATA_DIR / f"worker-{cycle.pk}-{workers}.log").open("wb")

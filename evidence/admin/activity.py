@@ -35,10 +35,19 @@ class CommitAttributionInline(admin.TabularInline[CommitAttribution, Commit]):
 
 @admin.register(Commit)
 class CommitAdmin(admin.ModelAdmin[Commit]):
-    list_display = ("sha", "repository", "author_name", "person", "committed_at", "additions", "is_present")
-    list_filter = ("is_present", "repository", "attributions__kind")
+    list_display = (
+        "sha",
+        "repository",
+        "author_name",
+        "person",
+        "committed_at",
+        "additions",
+        "committed_by_tool",
+        "is_present",
+    )
+    list_filter = ("is_present", "repository", "attributions__kind", "committed_by_tool")
     search_fields = ("sha", "author_email", "subject")
-    raw_id_fields = ("person", "reverts", "repository")
+    raw_id_fields = ("person", "co_authors", "reverts", "repository")
     inlines = (CommitAttributionInline,)
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from evidence.attribution.trailers import trailers_read
 from evidence.models import AttributionRule, ToolReportedCommit
 
 STRENGTH = [kind for kind, _ in AttributionRule.Kind.choices]
@@ -51,6 +52,7 @@ class CommitSignals:
     pr_labels: Sequence[str] = ()
     pr_markers: Sequence[str] = ()
     tool_reports: Sequence[ToolReport] = field(default_factory=list)
+    links: Sequence[str] = ()  # lines of the message that are only a URL (a session link, for instance)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ class Match:
     evidence: str
     tool: str
     ai_lines: int | None = None
+    on_pull_request: bool = False  # found in a pull request's labels or description, stored as a PR marker
+
+    @property
+    def kind(self) -> str:
+        return AttributionRule.Kind.PR_MARKER if self.on_pull_request else self.rule.kind
 
 
 def rules_load() -> list[Rule]:
@@ -136,20 +143,79 @@ def rule_apply(rule: Rule, signals: CommitSignals) -> Match | None:
         return None
     candidates: list[str] = []
     if rule.kind == kind.AGENT_IDENTITY:
-        candidates = [
-            f"{signals.author_name} <{signals.author_email}>",
-            f"{signals.committer_name} <{signals.committer_email}>",
-        ]
-    elif rule.kind in (kind.COAUTHOR_TRAILER, kind.SESSION_TRAILER):
+        # The author wrote the change; a tool as committer only made the commit (see committed_by_tool).
+        candidates = [f"{signals.author_name} <{signals.author_email}>"]
+    elif rule.kind == kind.COAUTHOR_TRAILER:
         candidates = [f"{key}: {value}" for key, value in signals.trailers]
+    elif rule.kind == kind.SESSION_TRAILER:
+        candidates = [*(f"{key}: {value}" for key, value in signals.trailers), *signals.links]
     elif rule.kind == kind.SUBJECT_PREFIX:
         candidates = [signals.subject]
     elif rule.kind == kind.PR_MARKER:
         candidates = [*signals.pr_labels, *signals.pr_markers]
     for text in candidates:
-        if rule.pattern.search(text):
-            return Match(rule, text[:500], rule.tool)
+        found = rule.pattern.search(text)
+        if found:
+            return Match(rule, text[:500], tool_named(found) or rule.tool)
     return None
+
+
+def tool_named(found: re.Match[str]) -> str:
+    """A rule may name the tool from the text it matched, with a group `(?P<tool>…)` (e.g. the kernel's
+    `Assisted-by: AGENT:MODEL`); otherwise the rule's own tool is used."""
+    named = found.groupdict().get("tool")
+    return named.lower()[:40] if named else ""
+
+
+def committed_by_tool(*, signals: CommitSignals, rules: Sequence[Rule]) -> str:
+    """The tool whose identity made the commit as its committer ('' when the committer is no tool).
+
+    A weak signal, kept apart from the ladder: aider, for one, marks the committer of every commit it makes but the
+    author only when it wrote the change (aider's docs, "Git integration"), so a tool as committer says nothing
+    about who wrote the lines.
+    """
+    committer = f"{signals.committer_name} <{signals.committer_email}>"
+    for rule in rules:
+        if rule.kind == AttributionRule.Kind.AGENT_IDENTITY:
+            found = rule.pattern.search(committer)
+            if found:
+                return tool_named(found) or rule.tool
+    return ""
+
+
+PULL_REQUEST_KINDS = (
+    AttributionRule.Kind.PR_MARKER,
+    AttributionRule.Kind.COAUTHOR_TRAILER,
+    AttributionRule.Kind.SESSION_TRAILER,
+)
+
+
+def pull_request_markers(*, body: str, rules: Sequence[Rule]) -> list[str]:
+    """The lines of a pull request's description that a rule names as AI, each at most 200 characters: marker
+    lines ("Generated with Claude Code"), AI co-author or session trailers (`Co-authored-by: Claude
+    <noreply@anthropic.com>`) and session links, wherever they stand."""
+    kind = AttributionRule.Kind
+    found = trailers_read(body)
+    candidates: list[tuple[str, tuple[str, ...]]] = [(line.strip(), (kind.PR_MARKER,)) for line in body.splitlines()]
+    candidates += [(f"{key}: {value}", (kind.COAUTHOR_TRAILER, kind.SESSION_TRAILER)) for key, value in found.pairs]
+    candidates += [(link, (kind.SESSION_TRAILER,)) for link in found.links]
+    markers = [
+        text[:200]
+        for text, kinds in candidates
+        if text and any(rule.kind in kinds and rule.pattern.search(text) for rule in rules)
+    ]
+    return list(dict.fromkeys(markers))
+
+
+def pull_request_match(*, labels: Sequence[str], markers: Sequence[str], rules: Sequence[Rule]) -> list[Match]:
+    """What a pull request's labels and description markers (pull_request_markers) say, as matches stored on its
+    commits with the PR-marker kind: the evidence sits on the pull request, not in any commit."""
+    found = trailers_read("\n".join(markers))
+    signals = CommitSignals(
+        "", "", "", "", "", "", found.pairs, pr_labels=labels, pr_markers=markers, links=found.links
+    )
+    chosen = [rule for rule in rules if rule.kind in PULL_REQUEST_KINDS]
+    return [replace(match, on_pull_request=True) for match in attribution_match(signals=signals, rules=chosen)]
 
 
 def is_agent(*, name: str, email: str, rules: Sequence[Rule]) -> bool:

@@ -99,9 +99,12 @@ def _grouped(pairs: Iterable[tuple[int, T]]) -> dict[int, list[T]]:
 
 def activity_load(*, person: Person, window: Window) -> Activity:
     """Fourteen queries, whatever the person's volume: the query count per person is bounded (no N+1)."""
+    # A commit credits its person and its human co-authors (a squash commit's), each once.
+    co_authored = Commit.co_authors.through.objects.filter(person=person).values("commit_id")
     commits_in_window = Commit.objects.filter(
-        person=person,
+        Q(person=person) | Q(pk__in=co_authored),
         is_present=True,
+        on_default_branch=True,
         committed_at__gte=window.start_at,
         committed_at__lt=window.end_before,
     )

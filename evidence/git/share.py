@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from evidence.git.blame import blame_files, text_files_at
 from evidence.git.log import CommitRecord, commits_read
@@ -22,6 +22,15 @@ class LineCounts:
         self.ai_lines += lines if ai else 0
 
 
+class Verdict(NamedTuple):
+    """One commit's classification: the human its lines are credited to, whether AI wrote them, and the tool that
+    made the commit as its committer ('' when none: a weak signal that never makes a line AI-written)."""
+
+    author: str
+    ai: bool
+    committed_by_tool: str = ""
+
+
 @dataclass
 class AiShare:
     from_ref: str
@@ -31,6 +40,7 @@ class AiShare:
     by_author: dict[str, LineCounts] = field(default_factory=dict)
     files: dict[str, LineCounts] = field(default_factory=dict)
     skipped_files: list[str] = field(default_factory=list)
+    committed_by_tool: dict[str, int] = field(default_factory=dict)  # lines, by the tool that made their commit
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +53,7 @@ class AiShare:
             "by_author": {name: vars(counts) for name, counts in sorted(self.by_author.items())},
             "files": {name: vars(counts) for name, counts in sorted(self.files.items())},
             "skipped_files": self.skipped_files,
+            "committed_by_tool_lines": dict(sorted(self.committed_by_tool.items())),
         }
 
 
@@ -56,14 +67,15 @@ def ai_share_measure(
     from_ref: str,
     to_ref: str,
     globs: Sequence[str],
-    classify: Callable[[list[CommitRecord]], dict[str, tuple[str, bool]]],
+    classify: Callable[[list[CommitRecord]], dict[str, Verdict]],
     workers: int | None = None,
 ) -> AiShare:
     """CLASSIFY maps each commit of the range to (credited human's name, AI-attributed?).
 
-    Only files the range touched can hold its lines, so only those are blamed, side by side.
+    Only files the range touched can hold its lines, so only those are blamed, side by side. The range is read
+    for its paths only, never its patches: a partial clone, or one missing an old blob, gives the same figure.
     """
-    records = list(commits_read(path=repo, revision_range=f"{from_ref}..{to_ref}"))
+    records = list(commits_read(path=repo, revision_range=f"{from_ref}..{to_ref}", line_counts=False))
     verdicts = classify(records)
     touched = {change.path for record in records for change in record.files}
     blameable, skipped = text_files_at(repo, to_ref)
@@ -75,8 +87,10 @@ def ai_share_measure(
             verdict = verdicts.get(sha)
             if verdict is None:
                 continue
-            author, ai = verdict
-            share.total.add(lines, ai=ai)
-            share.by_author.setdefault(author, LineCounts()).add(lines, ai=ai)
-            share.files.setdefault(name, LineCounts()).add(lines, ai=ai)
+            share.total.add(lines, ai=verdict.ai)
+            share.by_author.setdefault(verdict.author, LineCounts()).add(lines, ai=verdict.ai)
+            share.files.setdefault(name, LineCounts()).add(lines, ai=verdict.ai)
+            if verdict.committed_by_tool:
+                tool = verdict.committed_by_tool
+                share.committed_by_tool[tool] = share.committed_by_tool.get(tool, 0) + lines
     return share

@@ -22,7 +22,8 @@ from django.utils import timezone
 from github import Github
 from github.Repository import Repository as GithubRepository
 
-from evidence.attribution import CommitSignals, attribution_match, is_agent, rules_load
+from evidence.attribution import is_agent, pull_request_markers, pull_request_match, rules_load
+from evidence.attribution.trailers import MessageTrailers, message_trailers
 from evidence.git.log import TEST_PATH, CommitRecord, FileChange
 from evidence.github.faults import github_faults, header
 from evidence.github.review_comments import review_comment_store, review_comments_link
@@ -34,7 +35,6 @@ LINKED_ISSUE = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+#(\d
 PULL_NUMBER = re.compile(r"/pulls/(\d+)$")
 REVERTS_PULL = re.compile(r"\bReverts\s+[\w.-]+/[\w.-]+#(\d+)", re.IGNORECASE)
 NEXT_LINK = re.compile(r'<([^>]+)>;\s*rel="next"')
-TRAILER_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.+)$")
 REVIEW_STATES = {
     "APPROVED": Review.State.APPROVED,
     "CHANGES_REQUESTED": Review.State.CHANGES_REQUESTED,
@@ -58,17 +58,10 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def message_split(message: str) -> tuple[str, str, list[tuple[str, str]]]:
-    """Subject, body and the trailers of the message's last paragraph (git interpret-trailers, simplified)."""
+def message_split(message: str) -> tuple[str, str, MessageTrailers]:
+    """Subject, body and the trailers of a commit message, read as local git's are (message_trailers)."""
     subject, _, body = message.partition("\n")
-    paragraphs = [part for part in re.split(r"\n\s*\n", body.strip()) if part.strip()]
-    trailers: list[tuple[str, str]] = []
-    if paragraphs:
-        lines = paragraphs[-1].splitlines()
-        found = [TRAILER_LINE.match(line.strip()) for line in lines]
-        if found and all(found):
-            trailers = [(match.group(1), match.group(2).strip()) for match in found if match]
-    return subject.strip(), body, trailers
+    return subject.strip(), body, message_trailers(message)
 
 
 class RepoSync:
@@ -174,7 +167,8 @@ class RepoSync:
             self.phase_done("commits", top_sha=new_top)
 
     def commit_store(self, sha: str) -> None:
-        if Commit.objects.filter(repository=self.repository, sha=sha).exists():
+        """A commit of the default branch's listing: an outcome, even if a PR's branch listing stored it first."""
+        if Commit.objects.filter(repository=self.repository, sha=sha).update(on_default_branch=True):
             return
         detail = self.gh_repo.get_commit(sha)
         record = self.commit_record(detail.raw_data)
@@ -184,7 +178,7 @@ class RepoSync:
 
     def commit_record(self, raw: dict[str, Any]) -> CommitRecord:
         git_commit = raw["commit"]
-        subject, body, trailers = message_split(git_commit["message"])
+        subject, body, found = message_split(git_commit["message"])
         files = [
             FileChange(item["filename"], item.get("additions", 0), item.get("deletions", 0), False)
             for item in raw.get("files") or []
@@ -200,7 +194,7 @@ class RepoSync:
             committed_at=datetime.fromisoformat(git_commit["committer"]["date"]),
             subject=subject,
             body=body,
-            trailers=trailers,
+            trailers=found.pairs,
             ai_note="",
             files=files,
         )
@@ -234,7 +228,7 @@ class RepoSync:
         raw = pull.raw_data  # reading it completes the lazy object: one request for the full pull request
         files = list(pull.get_files())
         reviews = list(pull.get_reviews())
-        branch_commits = list(pull.get_commits())
+        branch_commits = self.pull_commits_list(pull, raw)
         body = raw.get("body") or ""
         labels = [label["name"] for label in raw.get("labels", [])]
         markers = self.body_markers(body)
@@ -282,15 +276,17 @@ class RepoSync:
             review_comments_link(pull_request=row)
         self.result.pulls += 1
 
+    def pull_commits_list(self, pull: Any, raw: dict[str, Any]) -> list[Any]:
+        """Every commit of the pull request. GitHub's pull request listing stops at 250 commits (as its docs say); a
+        longer one is read from the compare endpoint, which pages through all of them (up to 10,000)."""
+        listed = list(pull.get_commits())
+        head, base = (raw.get("head") or {}).get("sha"), (raw.get("base") or {}).get("sha")
+        if (raw.get("commits") or 0) <= len(listed) or not head or not base:
+            return listed
+        return list(self.gh_repo.compare(base, head).get_commits(comparison_commits_per_page=self.requester.per_page))
+
     def body_markers(self, body: str) -> list[str]:
-        markers: list[str] = []
-        for line in body.splitlines():
-            text = line.strip()
-            if text and any(
-                rule.kind == AttributionRule.Kind.PR_MARKER and rule.pattern.search(text) for rule in self.rules
-            ):
-                markers.append(text[:200])
-        return markers
+        return pull_request_markers(body=body, rules=self.rules)
 
     def pull_person(self, opener: str, assignees: list[str]) -> int | None:
         """An agent's pull request is credited to the human who started it: the first assignee we know."""
@@ -325,16 +321,19 @@ class RepoSync:
         missing = [
             c for c in branch_commits if not Commit.objects.filter(repository=self.repository, sha=c.sha).exists()
         ]
-        if missing:  # branch commits of a squash merge: stored from the list's shape (it carries no line counts)
+        if missing:
+            # Branch commits of a squash or rebase merge, or of an open PR: the default branch's listing, read
+            # first, does not hold them, so they are work in progress, not outcomes. Stored from the list's shape
+            # (it carries no line counts).
             logins = {c.sha: (c.author.login if c.author else "") for c in missing}
             records = [self.commit_record(c.raw_data) for c in missing]
+            for record in records:
+                record.on_default_branch = False
             commits_store(repository=self.repository, records=records, logins=logins, people=self.people)
         shas = [c.sha for c in branch_commits] + ([merge_sha] if merge_sha else [])
         commits = list(Commit.objects.filter(repository=self.repository, sha__in=shas))
         row.commits.set(commits)
-        pr_rules = [rule for rule in self.rules if rule.kind == AttributionRule.Kind.PR_MARKER]
-        signals = CommitSignals("", "", "", "", "", "", (), pr_labels=labels, pr_markers=markers)
-        matches = attribution_match(signals=signals, rules=pr_rules)
+        matches = pull_request_match(labels=labels, markers=markers, rules=self.rules)
         CommitAttribution.objects.filter(commit__in=commits, kind=AttributionRule.Kind.PR_MARKER).delete()
         CommitAttribution.objects.bulk_create(
             [attribution for commit in commits for attribution in attribution_rows(commit.pk, matches)],

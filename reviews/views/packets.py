@@ -11,16 +11,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from reviews.errors import ApplicationError
-from reviews.permissions import (
-    PacketAction,
-    current_release_get,
-    packet_access,
-    packet_owned_get,
-    request_viewer,
-    signed_in_user,
-)
+from reviews.permissions import packet_access, packet_owned_get, request_viewer, signed_in_user
 from reviews.printing.pdf import PRINT_CSS_PATH
-from reviews.selectors import packet_context_get
+from reviews.selectors import current_release_get, packet_context_get
+from reviews.services.audit import PacketAction
 from reviews.services.self_review import packet_release
 from reviews.views.requests import client_ip
 

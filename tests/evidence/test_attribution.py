@@ -8,10 +8,14 @@ from evidence.attribution import (
     CommitSignals,
     ToolReport,
     attribution_match,
+    committed_by_tool,
     git_ai_note_read,
+    pull_request_markers,
+    pull_request_match,
     ranges_count,
     rules_load,
 )
+from evidence.attribution.trailers import message_trailers
 from evidence.models import AttributionRule
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +88,11 @@ def test_agent_authors_match(author: str, rule: str) -> None:
     assert [name for name, _ in matched(signals(author=author))] == [rule]
 
 
-def test_aider_committer_name_matches_even_when_the_author_is_human() -> None:
-    assert matched(signals(committer="Dev Person (aider) <dev@corp.com>")) == [("agent-aider-name", "aider")]
+def test_a_tool_as_committer_only_is_no_attribution_but_the_committed_by_tool_signal() -> None:
+    found = signals(committer="Dev Person (aider) <dev@corp.com>")
+    assert matched(found) == []
+    assert committed_by_tool(signals=found, rules=rules_load()) == "aider"
+    assert committed_by_tool(signals=signals(), rules=rules_load()) == ""
 
 
 def test_subject_prefix_and_pr_markers() -> None:
@@ -150,3 +157,61 @@ def test_an_admin_rule_extends_the_ladder_and_disabled_rules_stop_matching() -> 
 def test_line_ranges_of_an_ai_note_count_ascii_numbers_only() -> None:
     # str.isdigit() also holds for '²', which int() refuses: such a range is skipped, not a crash
     assert ranges_count("1-3,5,²,7-²") == 3 + 1 + 1
+
+
+def test_trailer_lines_count_anywhere_in_the_message_and_unfold() -> None:
+    message = (
+        "fix: keep the parser's state\n"
+        "\n"
+        "* first change\n"
+        "\n"
+        "Co-Authored-By : Claude <NOREPLY@ANTHROPIC.COM>\n"
+        "\n"
+        "See https://example.com/docs for the format.\n"
+        "https://claude.ai/code/session_011CUkA2\n"
+        "Reviewed-by: Kim Park\n"
+        "\t<kim@example.com>\n"
+        "  Copilot-Session\t: 0b2a6c1e"
+    )
+    found = message_trailers(message)
+    assert found.pairs == [
+        ("Co-Authored-By", "Claude <NOREPLY@ANTHROPIC.COM>"),
+        ("Reviewed-by", "Kim Park <kim@example.com>"),
+        ("Copilot-Session", "0b2a6c1e"),
+    ], "the subject `fix: …` is no trailer; a URL line is a link, not a trailer keyed https"
+    assert found.links == ["https://claude.ai/code/session_011CUkA2"]
+
+
+def test_an_assisted_by_trailer_names_its_agent() -> None:
+    found = signals(trailers=[("Assisted-by", "Claude:claude-3-opus coccinelle sparse")])
+    assert matched(found) == [("assisted-by", "claude")]
+
+
+@pytest.mark.parametrize(
+    "committer",
+    [
+        "GitHub <noreply@github.com>",
+        "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
+        "Sam Lee <sam.lee@anthropic.com>",
+    ],
+)
+def test_committers_that_are_no_ai_tool_give_no_signal(committer: str) -> None:
+    assert committed_by_tool(signals=signals(committer=committer), rules=rules_load()) == ""
+
+
+def test_pull_request_description_markers_and_co_authors_are_read_wherever_they_stand() -> None:
+    body = (
+        "Adds the export.\n\n"
+        "🤖 Generated with [Claude Code](https://claude.com/claude-code)\n"
+        "co-authored-by : Amp <amp@ampcode.com>\n\n"
+        "Co-authored-by: Kim Park <kim@example.com>\n"
+        "https://claude.ai/code/session_011CUkA2"
+    )
+    markers = pull_request_markers(body=body, rules=rules_load())
+    assert markers == [
+        "🤖 Generated with [Claude Code](https://claude.com/claude-code)",
+        "co-authored-by: Amp <amp@ampcode.com>",
+        "https://claude.ai/code/session_011CUkA2",
+    ]
+    found = pull_request_match(labels=[], markers=markers, rules=rules_load())
+    assert {(match.kind, match.tool) for match in found} == {("pr_marker", "claude-code"), ("pr_marker", "amp")}

@@ -23,8 +23,7 @@ import pytest
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import CycleExport, EvidenceRun, Packet
-from reviews.services.exports import cycle_export_start
-from reviews.services.packets import evidence_run_start, evidence_runs_reconcile
+from reviews.tasks import cycle_export_start, evidence_run_start, reconcile_runs
 from tests.factories import make_cycle, make_person
 from tests.integration.conftest import WorkerProcess
 
@@ -42,7 +41,7 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, reconcile: bool
         if condition():
             return
         if reconcile and time.monotonic() >= next_reconcile:
-            evidence_runs_reconcile()
+            reconcile_runs()
             next_reconcile = time.monotonic() + 2
         time.sleep(0.1)
     pytest.fail(f"timed out waiting for {what}")

@@ -12,7 +12,7 @@ from django.db import connections
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import AuditEvent, Packet, Person
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 from tests.factories import make_cycle, org_chart
 
 pytestmark = pytest.mark.integration

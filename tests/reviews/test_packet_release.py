@@ -14,14 +14,8 @@ from reviews.errors import ApplicationError
 from reviews.models import AuditEvent, Packet, PacketRelease
 from reviews.permissions import packets_visible_get, viewer_get
 from reviews.self_review import packet_access_log_get, packet_versions_diff_get, self_review_get
-from reviews.services.exports import cycle_export_start
-from reviews.services.packets import evidence_run_start
-from reviews.services.self_review import (
-    correction_set,
-    packet_release,
-    packet_release_withdraw,
-    packet_version_start,
-)
+from reviews.services.self_review import correction_set, packet_release, packet_release_withdraw
+from reviews.tasks import cycle_export_start, evidence_run_start, packet_version_start
 from tests.factories import signed_in_client
 from tests.reviews.self_review_data import AI_PR, Company, company_with_work
 

@@ -22,8 +22,8 @@ from reviews.services.self_review import (
     flag_explanation_set,
     highlights_set,
     narrative_set,
-    packet_version_start,
 )
+from reviews.tasks import packet_version_start
 from tests.evidence.scenarios.builders import at, commit, pull_request, repository
 from tests.reviews.self_review_data import AI_PR, OTHER_PR, REPO, Company, commit_key, company_with_work, pdf_text
 

@@ -44,6 +44,8 @@ class Command(ApplicationCommand):
         )
         for name, counts in share.by_author.items():
             self.stdout.write(f"  {name}: {counts.lines} lines, {counts.ai_lines} with AI")
+        for tool, lines in sorted(share.committed_by_tool.items()):
+            self.stdout.write(f"  committed by {tool} (who wrote them is the author's say): {lines} lines")
         if share.skipped_files:
             self.stdout.write(f"  skipped (binary or enormous): {', '.join(share.skipped_files)}")
 

@@ -8,7 +8,15 @@ from datetime import UTC
 
 from django.db import transaction
 
-from evidence.attribution import CommitSignals, Match, Rule, attribution_match, rules_load, tool_reports_load
+from evidence.attribution import (
+    CommitSignals,
+    Match,
+    Rule,
+    attribution_match,
+    committed_by_tool,
+    rules_load,
+    tool_reports_load,
+)
 from evidence.git.log import CommitRecord
 from evidence.models import AttributionRule, Commit, CommitAttribution, Repository
 from evidence.services.activity.authors import PeopleDirectory
@@ -25,12 +33,14 @@ UPDATED_FIELDS = [
     "committed_at",
     "subject",
     "trailers",
+    "committed_by_tool",
     "additions",
     "deletions",
     "files_changed",
     "touches_tests",
     "person",
     "is_present",
+    "on_default_branch",
 ]
 
 
@@ -52,6 +62,7 @@ def signals_of(record: CommitRecord, *, pr_labels: Sequence[str] = (), pr_marker
         ai_note=record.ai_note,
         pr_labels=pr_labels,
         pr_markers=pr_markers,
+        links=record.links,
     )
 
 
@@ -96,6 +107,7 @@ def batch_store(
     }
     rows: list[Commit] = []
     matches_by_sha: dict[str, list[Match]] = {}
+    co_authors_by_sha: dict[str, tuple[int, ...]] = {}
     for record in batch:
         signals = signals_of(record)
         signals.tool_reports = reports.get(record.sha, [])
@@ -103,6 +115,8 @@ def batch_store(
         reported_person = next((report.person_id for report in signals.tool_reports if report.person_id), None)
         known_login, known_person = known.get(record.sha, ("", None))
         login = logins.get(record.sha) or known_login
+        credit = people.credited(signals=signals, rules=rules, author_login=login)
+        co_authors_by_sha[record.sha] = credit.co_author_ids
         rows.append(
             Commit(
                 repository=repository,
@@ -117,14 +131,14 @@ def batch_store(
                 committed_at=record.committed_at.astimezone(UTC),
                 subject=record.subject[:1000],
                 trailers=[list(pair) for pair in record.trailers],
+                committed_by_tool=committed_by_tool(signals=signals, rules=rules)[:40],
                 additions=record.additions,
                 deletions=record.deletions,
                 files_changed=len(record.files),
                 touches_tests=record.touches_tests,
-                person_id=people.credited(signals=signals, rules=rules, author_login=login)
-                or reported_person
-                or known_person,
+                person_id=credit.person_id or reported_person or known_person,
                 is_present=True,
+                on_default_branch=record.on_default_branch,
                 lines_moved=record.lines_moved,
             )
         )
@@ -139,6 +153,7 @@ def batch_store(
         )
         ids = dict(Commit.objects.filter(repository=repository, sha__in=list(matches_by_sha)).values_list("sha", "pk"))
         attributions_replace(ids, matches_by_sha)
+        co_authors_replace(ids, co_authors_by_sha)
     return sum(1 for matches in matches_by_sha.values() if matches)
 
 
@@ -153,13 +168,26 @@ def attributions_replace(ids: dict[str, int], matches_by_sha: dict[str, list[Mat
     )
 
 
+def co_authors_replace(ids: dict[str, int], co_authors_by_sha: dict[str, tuple[int, ...]]) -> None:
+    """Human co-authors are recomputed from the commit's message, like its attributions."""
+    through = Commit.co_authors.through
+    through.objects.filter(commit_id__in=list(ids.values())).delete()
+    through.objects.bulk_create(
+        [
+            through(commit_id=ids[sha], person_id=person_id)
+            for sha, person_ids in co_authors_by_sha.items()
+            for person_id in person_ids
+        ]
+    )
+
+
 def attribution_rows(commit_id: int, matches: Sequence[Match]) -> list[CommitAttribution]:
     return [
         CommitAttribution(
             commit_id=commit_id,
             rule_id=match.rule.pk,
             rule_name=match.rule.name,
-            kind=match.rule.kind,
+            kind=match.kind,
             tool=match.tool[:40],
             confidence=match.rule.confidence,
             ai_lines=match.ai_lines,

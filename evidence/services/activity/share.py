@@ -5,30 +5,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from evidence.attribution import attribution_match, human_coauthors, is_agent, rules_load, tool_reports_load
+from evidence.attribution import attribution_match, committed_by_tool, rules_load, tool_reports_load
 from evidence.git.log import CommitRecord, repository_inspect
-from evidence.git.share import AiShare, ai_share_measure
+from evidence.git.share import AiShare, Verdict, ai_share_measure
+from evidence.services.activity.authors import credited_name
 from evidence.services.activity.commits import signals_of
 from reviews.errors import ApplicationError
 
 
-def commits_classify(records: list[CommitRecord]) -> dict[str, tuple[str, bool]]:
-    """Each commit's credited human (an agent's work goes to the human co-author or committer) and AI verdict."""
+def commits_classify(records: list[CommitRecord]) -> dict[str, Verdict]:
+    """Each commit's credited human (evidence.services.activity.authors.credited_name), AI verdict and
+    committed_by_tool signal; a tool as committer only does not make a commit's lines AI-written. Names are the
+    `.mailmap`'d ones (evidence.git.log), so one person's old identities are one author."""
     rules = rules_load()
     reports = tool_reports_load(shas=[record.sha for record in records])
-    verdicts: dict[str, tuple[str, bool]] = {}
+    verdicts: dict[str, Verdict] = {}
     for record in records:
         signals = signals_of(record)
         signals.tool_reports = reports.get(record.sha, [])
         ai = bool(attribution_match(signals=signals, rules=rules))
-        author = record.author_name
-        if is_agent(name=record.author_name, email=record.author_email, rules=rules):
-            humans = human_coauthors(signals=signals, rules=rules)
-            if humans:
-                author = humans[0][0] or humans[0][1]
-            elif not is_agent(name=record.committer_name, email=record.committer_email, rules=rules):
-                author = record.committer_name
-        verdicts[record.sha] = (author, ai)
+        verdicts[record.sha] = Verdict(
+            credited_name(signals=signals, rules=rules), ai, committed_by_tool(signals=signals, rules=rules)
+        )
     return verdicts
 
 
