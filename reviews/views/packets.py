@@ -61,10 +61,10 @@ def packet_release_view(request: HttpRequest, packet_id: int) -> HttpResponse:
     """Release the owner's latest finished version of this packet's cycle (the service writes the audit event)."""
     packet = packet_owned_get(request=request, packet_id=packet_id)
     try:
-        release = packet_release(
+        packet_release(
             person=packet.person, cycle=packet.cycle, user=signed_in_user(request), ip_address=client_ip(request)
         )
-        messages.success(request, f"Released version {release.packet.version}: your manager can now see it.")
+        messages.success(request, "Released: your manager can now see this packet.")
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("reviews:packet-preview", packet_id=packet.pk)
