@@ -305,22 +305,30 @@ def _https(url: str | None) -> str:
     return clip(text, 300) if text.startswith("https://") else ""
 
 
+def _item_fields(item: HighlightDict | WorkItemDict) -> dict[str, str]:
+    """What an automatic highlight and a work item print alike: which item, where, and what came of it."""
+    outcome = item["outcome"]
+    return {
+        "key": highlight_key(item),
+        "kind": "Pull request" if item["kind"] == "pull_request" else "Commit",
+        "repository": clip(item["repository"]),
+        "ref": clip(item["ref"], 40),
+        "title": clip(item["title"]),
+        "url": _https(item["url"]),
+        "outcome": _outcome_text(
+            merged=outcome["merged"], survival=outcome["survival_share"], reverted=outcome["reverted"]
+        ),
+    }
+
+
 def _highlight(item: HighlightDict) -> Highlight:
-    ai, outcome = item["ai"], item["outcome"]
-    outcome_confidence = outcome.get("confidence")
+    ai = item["ai"]
+    outcome_confidence = item["outcome"].get("confidence")
     return Highlight(
-        key=highlight_key(item),
-        kind="Pull request" if item["kind"] == "pull_request" else "Commit",
-        repository=clip(item["repository"]),
-        ref=clip(item["ref"], 40),
-        title=clip(item["title"]),
-        url=_https(item["url"]),
+        **_item_fields(item),
         tools=", ".join(clip(tool, 60) for tool in ai["tools"]) or NO_DATA,
         reason=clip(ai["reason"], LONG),
         confidence=clip(ai["confidence"], 20) or NO_DATA,
-        outcome=_outcome_text(
-            merged=outcome["merged"], survival=outcome["survival_share"], reverted=outcome["reverted"]
-        ),
         outcome_confidence=clip(outcome_confidence["level"], 20) if outcome_confidence else "",
         context=clip(item["context"], LONG),
         picked=False,
@@ -338,20 +346,12 @@ def _employee_words(note: Mapping[str, Any]) -> dict[str, str]:
 
 def _picked(item: WorkItemDict, note: Mapping[str, Any]) -> Highlight:
     """A highlight the employee picked, from its work item."""
-    ai, outcome, correction = item["ai"], item["outcome"], item["correction"]
+    ai, correction = item["ai"], item["correction"]
     return Highlight(
-        key=highlight_key(item),
-        kind="Pull request" if item["kind"] == "pull_request" else "Commit",
-        repository=clip(item["repository"]),
-        ref=clip(item["ref"], 40),
-        title=clip(item["title"]),
-        url=_https(item["url"]),
+        **_item_fields(item),
         tools=clip(ai["tool"], 120) or NO_DATA,
         reason=clip(ai["rule"], LONG),
         confidence=clip(ai["confidence"], 20) or NO_DATA,
-        outcome=_outcome_text(
-            merged=outcome["merged"], survival=outcome["survival_share"], reverted=outcome["reverted"]
-        ),
         outcome_confidence="",
         context="",
         picked=True,

@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from reviews.errors import ApplicationError
@@ -27,25 +26,19 @@ def company() -> Company:
     return company_with_work()
 
 
-def user_of(company: Company, name: str = "alice") -> User:
-    user = company.people[name].user
-    assert user is not None
-    return user
-
-
 def managers_view(company: Company, name: str = "manager") -> list[tuple[str, int]]:
     """The (person, version) pairs of their reports' packets that a manager's list shows."""
-    viewer = viewer_get(user=user_of(company, name))
+    viewer = viewer_get(user=company.user(name))
     packets = packets_visible_get(viewer=viewer)
     return [(packet.person.name, packet.version) for packet in packets if packet.person_id != viewer.person_id]
 
 
 def test_a_run_after_a_release_keeps_the_managers_view_and_tells_the_employee(company: Company) -> None:
     alice, cycle = company.alice, company.cycle
-    first = packet_version_start(person=alice, cycle=cycle, user=user_of(company))
-    packet_release(person=alice, cycle=cycle, user=user_of(company))
+    first = packet_version_start(person=alice, cycle=cycle, user=company.user())
+    packet_release(person=alice, cycle=cycle, user=company.user())
     assert managers_view(company) == [("Alice", 1)]
-    correction_set(person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason="pair work", user=user_of(company))
+    correction_set(person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason="pair work", user=company.user())
 
     evidence_run_start(cycle=cycle)  # HR's run: a new version for everyone
 
@@ -63,7 +56,7 @@ def test_a_run_after_a_release_keeps_the_managers_view_and_tells_the_employee(co
     assert (diff.released_version, diff.latest_version, diff.corrections_applied) == (1, 2, (AI_PR,))
     assert ("Pull requests merged, AI-assisted", "1", "0") in diff.figures_changed
 
-    packet_release(person=alice, cycle=cycle, user=user_of(company))
+    packet_release(person=alice, cycle=cycle, user=company.user())
 
     assert managers_view(company) == [("Alice", 2)]
     assert manager.get(f"/packets/{second.pk}/").status_code == 200
@@ -75,18 +68,18 @@ def test_a_run_after_a_release_keeps_the_managers_view_and_tells_the_employee(co
 
 def test_after_the_release_date_managers_see_the_latest_version(company: Company) -> None:
     alice, cycle = company.alice, company.cycle
-    packet_version_start(person=alice, cycle=cycle, user=user_of(company))
+    packet_version_start(person=alice, cycle=cycle, user=company.user())
     assert managers_view(company) == []
     cycle.release_date = timezone.localdate() - timedelta(days=1)
     cycle.save()
-    packet_version_start(person=alice, cycle=cycle, user=user_of(company))
+    packet_version_start(person=alice, cycle=cycle, user=company.user())
 
     assert managers_view(company) == [("Alice", 2)]
     assert self_review_get(person=alice, cycle=cycle).managers_see_latest
 
 
 def test_a_release_can_be_withdrawn_only_before_a_manager_opens_it(company: Company) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     packet = packet_version_start(person=alice, cycle=cycle, user=user)
     with pytest.raises(ApplicationError, match="Nothing is released"):
         packet_release_withdraw(person=alice, cycle=cycle, user=user)
@@ -115,7 +108,7 @@ def test_a_release_can_be_withdrawn_only_before_a_manager_opens_it(company: Comp
 
 
 def test_hr_opening_a_released_packet_does_not_stop_a_withdrawal(company: Company) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     packet = packet_version_start(person=alice, cycle=cycle, user=user)
     packet_release(person=alice, cycle=cycle, user=user)
     assert signed_in_client(company.people["hr"]).get(f"/packets/{packet.pk}/").status_code == 200
@@ -124,18 +117,18 @@ def test_hr_opening_a_released_packet_does_not_stop_a_withdrawal(company: Compan
 
 
 def test_releasing_needs_a_finished_version_and_twice_is_once(company: Company) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     with pytest.raises(ApplicationError, match="no finished version to release"):
         packet_release(person=alice, cycle=cycle, user=user)
     packet_version_start(person=alice, cycle=cycle, user=user)
     assert packet_release(person=alice, cycle=cycle, user=user) == packet_release(person=alice, cycle=cycle, user=user)
     assert PacketRelease.objects.count() == 1
     with pytest.raises(ApplicationError, match="Only the employee"):
-        packet_release(person=alice, cycle=cycle, user=user_of(company, "manager"))
+        packet_release(person=alice, cycle=cycle, user=company.user("manager"))
 
 
 def test_an_export_creates_no_version_and_says_which_version_is_released(company: Company, tmp_path: Path) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     evidence_run_start(cycle=cycle)
     packet_release(person=alice, cycle=cycle, user=user)
     packet_version_start(person=alice, cycle=cycle, user=user)  # a newer draft of Alice's
@@ -167,7 +160,7 @@ def test_an_export_of_a_cycle_without_packets_asks_to_generate_first(company: Co
 
 
 def test_the_access_log_names_who_opened_which_version_and_leaves_out_the_employee(company: Company) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     packet = packet_version_start(person=alice, cycle=cycle, user=user)
     packet_release(person=alice, cycle=cycle, user=user)
     signed_in_client(alice).get(f"/packets/{packet.pk}/")
