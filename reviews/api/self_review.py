@@ -143,6 +143,8 @@ class CorrectionCreateApi(APIView):
 
 
 class CorrectionDeleteApi(APIView):
+    """Take a correction back. `item` is the work item's key, URL-encoded: `acme%2Fpayments%20%23107`."""
+
     @extend_schema(responses={204: None})
     def delete(self, request: Request, cycle_id: int, item: str) -> Response:
         access = _write(request, cycle_id)
