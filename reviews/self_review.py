@@ -1,9 +1,9 @@
 """Reads for the employee's self-review workspace: the items they can act on, their words, the release, the log.
 
 Frozen values built with a bounded number of queries (five for `self_review_get` once a version exists, six
-before; however many work items), so
-a page or API response costs the same for ten items or a thousand. Access is decided before these are called, by
-reviews.permissions.self_review_access; the writes are in reviews.services.self_review.
+before; however many work items), so a page or API response costs the same for ten items or a thousand. Access is
+decided before these are called, by reviews.permissions.self_review_access; the writes are in
+reviews.services.self_review.
 """
 
 from __future__ import annotations
