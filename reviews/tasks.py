@@ -18,7 +18,7 @@ from celery import chord, shared_task
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from evidence.tasks.facts import facts_build_header
+from evidence.tasks.facts import facts_build_send
 from reviews.models import CycleExport, EvidenceRun, Packet, Person, ReviewCycle
 from reviews.services.exports import cycle_export_create, cycle_export_finalize, cycle_exports_stalled
 from reviews.services.packets import (
@@ -116,11 +116,12 @@ def cycle_export_start(
 
 
 def _run_send(*, run: EvidenceRun) -> None:
-    """The run's chord: evidence's facts phase, then render_run. Sent only once the run's rows are committed."""
+    """The run's canvas: durability, evidence's facts phase, then render_run. Sent once the run's rows are committed."""
     if run.facts_build_id is None:
         raise ValueError(f"run {run.pk} has no facts build: evidence_run_create makes one with every run")
-    header = facts_build_header(build_id=run.facts_build_id, person_ids=evidence_run_person_ids(run_id=run.pk))
-    chord(header)(render_run.si(run.pk))
+    facts_build_send(
+        build_id=run.facts_build_id, then=render_run.si(run.pk), person_ids=evidence_run_person_ids(run_id=run.pk)
+    )
 
 
 def _packets_send(*, run_id: int, packet_ids: list[int]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from celery import Task, signals
 
 from config.celery import app as celery_app
-from evidence.tasks.facts import build_facts, build_facts_chunk, finalize_facts
+from evidence.tasks.facts import build_facts, build_facts_chunk, finalize_facts, measure_cycle_durability
 from evidence.tasks.github import sync_github_all, sync_github_repo
 from evidence.tasks.usage import import_usage_batch
 from reviews.tasks import build_packet, finalize_export, finalize_run, reconcile_runs, render_run
@@ -20,6 +20,7 @@ PUBLISHED_NAMES: dict[str, Task[Any, Any]] = {
     "evidence.build_facts_chunk": build_facts_chunk,
     "evidence.finalize_facts": finalize_facts,
     "evidence.import_usage_batch": import_usage_batch,
+    "evidence.measure_cycle_durability": measure_cycle_durability,
     "evidence.sync_github_all": sync_github_all,
     "evidence.sync_github_repo": sync_github_repo,
     "reviews.build_packet": build_packet,

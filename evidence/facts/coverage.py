@@ -1,4 +1,5 @@
-"""How much of the picture the data covers: sources and their date ranges, linked usage, unresolved identities."""
+"""How much of the picture the data covers: sources and their date ranges, linked usage, unresolved identities, and
+the repositories whose durability cannot be measured because tokenproof has no clone of them (no git blame)."""
 
 from __future__ import annotations
 
@@ -58,8 +59,17 @@ def coverage_section(*, activity: Activity, involvement: Involvement, unresolved
         ],
         "usage_linked_share": linked_share,
         "unresolved_identities": unresolved,
+        "repositories_without_blame": _repositories_without_blame(activity),
         "confidence": coverage_confidence(linked=linked_share, unresolved=unresolved),
     }
+
+
+def _repositories_without_blame(activity: Activity) -> list[str]:
+    """The person's repositories known only from GitHub, by name: survival and follow-up fixes need `git blame` on a
+    local clone (import_git), so their work has no durability figure, and the packet says so for each."""
+    repositories = [commit.repository for commit in activity.commits]
+    repositories += [pull_request.repository for pull_request in activity.pull_requests]
+    return sorted({repository.full_name for repository in repositories if not repository.local_path})
 
 
 def _activity_source(repository: Repository) -> str:

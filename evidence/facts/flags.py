@@ -6,12 +6,19 @@ docs/evidence-definitions.md, so a reader can check why a flag was raised.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, timedelta
 from statistics import median
 
 from evidence.facts.activity import Activity
-from evidence.facts.involvement import is_coding_tool, session_days
+from evidence.facts.involvement import (
+    LINK_WINDOW_WORKING_DAYS,
+    is_coding_tool,
+    pr_span_days,
+    session_days,
+    working_days_between,
+)
 from evidence.facts.schema import FlagDict
 from evidence.facts.usage import fact_tokens
 from evidence.models import ToolOutcomeFact, UsageSession
@@ -41,16 +48,25 @@ def flags_section(*, activity: Activity) -> list[FlagDict]:
 
 
 def work_days(activity: Activity) -> set[date]:
-    """Days with a commit, PR event or review of the person's: work that AI use on that day could belong to."""
+    """Days with a commit, a day of a PR's span or a review of the person's: work that AI use could have fed."""
     days = {commit.authored_at.date() for commit in activity.commits}
     for pull_request in activity.pull_requests:
-        days |= {
-            moment.date()
-            for moment in (pull_request.created_at, pull_request.merged_at, pull_request.closed_at)
-            if moment is not None
-        }
+        days.update(pr_span_days(pull_request, activity))
     days |= {review.submitted_at.date() for review in activity.reviews_given}
     return days
+
+
+def _near_work(day: date, work: list[date]) -> bool:
+    """Whether any work day lies within the linking window (5 working days) before or after this day."""
+    index = bisect_left(work, day)
+    neighbours = work[max(index - 1, 0) : index + 1]
+    return any(abs(working_days_between(day, other)) <= LINK_WINDOW_WORKING_DAYS for other in neighbours)
+
+
+def _feeds_work(day: date, work: list[date]) -> bool:
+    """Whether a work day comes on this day or within the linking window (5 working days) after it."""
+    index = bisect_left(work, day)
+    return index < len(work) and working_days_between(day, work[index]) <= LINK_WINDOW_WORKING_DAYS
 
 
 def _coding_tokens_by_day(activity: Activity) -> dict[date, int]:
@@ -63,8 +79,8 @@ def _coding_tokens_by_day(activity: Activity) -> dict[date, int]:
 
 def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
     total = sum(coding_tokens.values())
-    busy = work_days(activity)
-    days = sorted(day for day in coding_tokens if day not in busy)
+    work = sorted(work_days(activity))
+    days = sorted(day for day in coding_tokens if not _near_work(day, work))
     unlinked = sum(coding_tokens[day] for day in days)
     share = unlinked / total if total else 0.0
     if not days or (len(days) < UNLINKED_MIN_DAYS and share < UNLINKED_MIN_SHARE):
@@ -72,8 +88,10 @@ def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> FlagD
     return {
         "kind": "unlinked_usage",
         "summary": (
-            f"AI coding-tool use on {len(days)} day(s) with no commit, pull request or review. It may be "
-            "exploration, learning, design or work outside the connected repositories: the employee can explain."
+            f"AI coding-tool use on {len(days)} day(s), {share:.0%} of the cycle's coding-tool tokens, with no "
+            f"commit, pull request or review within {LINK_WINDOW_WORKING_DAYS} working days before or after. It "
+            "may be exploration, learning, design or work outside the connected repositories: the employee can "
+            "explain."
         ),
         "days": [day.isoformat() for day in days],
         "figures": {"days": len(days), "tokens_on_those_days": unlinked, "share_of_coding_tokens": round(share, 4)},
@@ -81,7 +99,9 @@ def _unlinked_usage(activity: Activity, coding_tokens: dict[date, int]) -> FlagD
 
 
 def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
-    commit_days = {commit.authored_at.date() for commit in activity.commits}
+    """Long, heavy sessions (or heavy days without sessions) with nothing accepted and no work of the person on
+    them or in the 5 working days after: a long read before a change is exploration, not a loop."""
+    work = sorted(work_days(activity))
     idle_sessions = [
         session
         for session in activity.sessions
@@ -90,7 +110,7 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict |
         and session_tokens(session) >= IDLE_SESSION_MIN_TOKENS
         and session.edits_accepted == 0
         and not session.commit_shas
-        and not commit_days.intersection(session_days(session))
+        and not any(_feeds_work(day, work) for day in session_days(session))
     ]
     session_covered = {day for session in activity.sessions for day in session_days(session)}
     accepted_by_day: dict[date, int] = defaultdict(int)
@@ -103,7 +123,7 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict |
         if tokens >= IDLE_DAY_MIN_TOKENS
         and day not in session_covered
         and not accepted_by_day[day]
-        and day not in commit_days
+        and not _feeds_work(day, work)
     )
     if not idle_sessions and not idle_days:
         return None
@@ -112,8 +132,9 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict |
     return {
         "kind": "idle_loop",
         "summary": (
-            "Very high volume in long sessions with no accepted edit and no commit. Often an agent left running or "
-            "retrying; sometimes a long investigation: the employee can explain."
+            "Very high volume in long sessions with no accepted edit, and no commit, pull request or review then or "
+            f"in the {LINK_WINDOW_WORKING_DAYS} working days after. Often an agent left running or retrying; "
+            "sometimes a long investigation: the employee can explain."
         ),
         "days": [day.isoformat() for day in days],
         "figures": {
@@ -129,12 +150,14 @@ def _idle_loop(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict |
 
 
 def _volume_spike(activity: Activity, coding_tokens: dict[date, int]) -> FlagDict | None:
-    """A week with at least three times the person's median weekly volume and no more output than a median week."""
+    """A week with at least three times the person's median weekly volume, no more output than a median week, and no
+    work in the 5 working days after it: a heavy week of exploration that fed the next week's PR is not a spike."""
     week_tokens: dict[date, int] = defaultdict(int)
     for day, tokens in coding_tokens.items():
         week_tokens[_week_start(day)] += tokens
     if len(week_tokens) < SPIKE_MIN_WEEKS:
         return None
+    work = sorted(work_days(activity))
     week_output: dict[date, int] = defaultdict(int)
     for commit in activity.commits:
         week_output[_week_start(commit.authored_at.date())] += 1
@@ -146,7 +169,10 @@ def _volume_spike(activity: Activity, coding_tokens: dict[date, int]) -> FlagDic
     spikes = sorted(
         week
         for week, tokens in week_tokens.items()
-        if median_tokens and tokens >= SPIKE_RATIO * median_tokens and week_output[week] <= median_output
+        if median_tokens
+        and tokens >= SPIKE_RATIO * median_tokens
+        and week_output[week] <= median_output
+        and not _feeds_work(week + timedelta(days=4), work)
     )
     if not spikes:
         return None

@@ -90,7 +90,12 @@ def _item(
         "ref": ref,
         "title": title,
         "url": url,
-        "ai": {"tools": list(link.tools), "reason": link.reason, "confidence": link.confidence},
+        "ai": {
+            "tools": list(link.tools),
+            "reason": link.reason,
+            "evidence": link.evidence,
+            "confidence": link.confidence,
+        },
         "outcome": {"merged": merged, "survival_share": survival, "reverted": reverted},
         "context": context,
     }

@@ -1,7 +1,8 @@
 """How AI was used, read from metadata only (tool-call counts, accepted edits, agent commits, review days).
 
-Each pattern names the figures it rests on, so a reader can check it. No prompt or response text is read:
-none is stored anywhere.
+Each pattern names the figures it rests on, so a reader can check it, and its confidence follows how many items
+(sessions, agent commits, days) it rests on: one item is an anecdote (low), two to four are medium, five or more
+high. No prompt or response text is read: none is stored anywhere.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def patterns_section(*, activity: Activity) -> list[PatternDict]:
         _exploration(sessions, daily),
         _iterative_debugging(sessions),
         _review_assistance(activity),
-        _inline_completion(daily),
+        _inline_completion(activity, daily),
     ]
     return [pattern for pattern in found if pattern is not None]
 
@@ -49,8 +50,11 @@ def _daily_metrics(activity: Activity) -> dict[str, int]:
     return totals
 
 
-def _session_confidence(count: int) -> Level:
-    return "high" if count >= HIGH_CONFIDENCE_SESSIONS else "medium"
+def _items_confidence(items: int) -> Level:
+    """Low for fewer than two items (an anecdote), high for five or more, medium between."""
+    if items < MIN_SESSIONS:
+        return "low"
+    return "high" if items >= HIGH_CONFIDENCE_SESSIONS else "medium"
 
 
 def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[str, int]) -> PatternDict | None:
@@ -70,9 +74,6 @@ def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[st
     agent_requests = daily[ToolOutcomeFact.Metric.AGENT_REQUESTS]
     if len(delegated) < MIN_SESSIONS and not agent_commits and agent_requests < MIN_DAILY_REQUESTS:
         return None
-    confidence: Level = "high" if agent_commits or len(delegated) >= HIGH_CONFIDENCE_SESSIONS else "medium"
-    if len(delegated) < MIN_SESSIONS and not agent_commits:
-        confidence = "low"
     return {
         "kind": "delegation",
         "label": "Delegation",
@@ -83,7 +84,8 @@ def _delegation(activity: Activity, sessions: list[UsageSession], daily: dict[st
             "commits_authored_by_an_agent": agent_commits,
             "agent_requests": agent_requests,
         },
-        "confidence": confidence,
+        # agent requests are a daily count, not items: alone they leave the pattern low
+        "confidence": _items_confidence(len(delegated) + agent_commits),
     }
 
 
@@ -105,7 +107,7 @@ def _exploration(sessions: list[UsageSession], daily: dict[str, int]) -> Pattern
             "read_and_search_calls": sum(calls(session, READ_CALLS) for session in exploring),
             "chat_requests": chat_requests,
         },
-        "confidence": _session_confidence(len(exploring)) if len(exploring) >= MIN_SESSIONS else "low",
+        "confidence": _items_confidence(len(exploring)),
     }
 
 
@@ -126,7 +128,7 @@ def _iterative_debugging(sessions: list[UsageSession]) -> PatternDict | None:
             "edit_calls": sum(calls(session, EDIT_CALLS) for session in cycling),
             "run_calls": sum(calls(session, RUN_CALLS) for session in cycling),
         },
-        "confidence": _session_confidence(len(cycling)),
+        "confidence": _items_confidence(len(cycling)),
     }
 
 
@@ -151,10 +153,16 @@ def _review_assistance(activity: Activity) -> PatternDict | None:
     }
 
 
-def _inline_completion(daily: dict[str, int]) -> PatternDict | None:
+def _inline_completion(activity: Activity, daily: dict[str, int]) -> PatternDict | None:
+    """Acceptance is a weak signal of value, so never high; one day of it is low."""
     accepted = daily[ToolOutcomeFact.Metric.SUGGESTIONS_ACCEPTED]
     if not accepted:
         return None
+    days = {
+        fact.day
+        for fact in activity.outcome_facts
+        if fact.metric == ToolOutcomeFact.Metric.SUGGESTIONS_ACCEPTED and fact.value
+    }
     return {
         "kind": "inline_completion",
         "label": "Inline completions",
@@ -163,6 +171,7 @@ def _inline_completion(daily: dict[str, int]) -> PatternDict | None:
             "suggestions_shown": daily[ToolOutcomeFact.Metric.SUGGESTIONS_SHOWN],
             "suggestions_accepted": accepted,
             "lines_accepted": daily[ToolOutcomeFact.Metric.LINES_ACCEPTED],
+            "days_with_accepted_suggestions": len(days),
         },
-        "confidence": "medium",
+        "confidence": "low" if len(days) < MIN_SESSIONS else "medium",
     }

@@ -86,6 +86,15 @@ class ModelUsageDict(TypedDict):
     tokens: int
 
 
+class PurposeUsageDict(TypedDict):
+    """Tokens and cost of one purpose (evidence.facts.usage.by_purpose): context, ordered by purpose."""
+
+    purpose: str
+    mapped: bool
+    tokens: int
+    cost_usd: float | None
+
+
 class TokensDict(TypedDict):
     """Tokens by kind, kept apart (tokens, not thousands)."""
 
@@ -131,6 +140,7 @@ class UsageDict(TypedDict):
 
     tools: list[ToolUsageDict]
     models: list[ModelUsageDict]
+    by_purpose: NotRequired[list[PurposeUsageDict]]  # added within version 1: facts stored before lack it
     active_days: int
     sessions: int
     tokens: TokensDict
@@ -249,12 +259,15 @@ class CoverageDict(TypedDict):
     sources: list[CoverageSourceDict]
     usage_linked_share: float | None
     unresolved_identities: int
+    # repositories known only from GitHub (no clone, no git blame, so no durability figure), by full name
+    repositories_without_blame: NotRequired[list[str]]
     confidence: NotRequired[ConfidenceDict]
 
 
 class HighlightAIDict(TypedDict):
     tools: list[str]
     reason: str  # a WorkLink.Reason value
+    evidence: NotRequired[str]  # what the link rests on, in words: "co-author trailer"
     confidence: float  # the link's confidence, 0..1
 
 

@@ -18,7 +18,8 @@ class WorkLink(models.Model):
         SESSION = "session", "Same session id"
         TRAILER = "trailer", "An AI trailer or marker on the commit"
         SAME_DAY = "same_day", "AI coding tool active on the commit's day"
-        PR_SPAN = "pr_span", "AI coding tool active while the PR was open"
+        DAYS_BEFORE = "days_before", "AI coding tool active in the 5 working days before the commit"
+        PR_SPAN = "pr_span", "AI coding tool active from the PR's first commit to its merge, or just before"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="work_links")
     usage_fact = models.ForeignKey(UsageFact, null=True, blank=True, on_delete=models.CASCADE, related_name="links")

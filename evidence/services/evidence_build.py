@@ -1,7 +1,8 @@
 """Building and storing evidence facts: one person, or a whole cycle in chunks with progress in rows.
 
 The cycle-wide build's canvas (a chord of chunk tasks) is assembled in evidence.tasks.facts; this module only
-creates, builds and closes the rows. Everything here is rerun-safe. A person's snapshot is one row per person and
+creates, builds and closes the rows. Everything here is rerun-safe. A cycle build first measures durability at the
+cycle's end (incremental: commits measured there before are skipped); a person's snapshot is one row per person and
 cycle, replaced on rebuild; a chunk delivered twice rebuilds the same rows; finalize counts from the rows and
 settles team bands once all are built.
 """
@@ -19,6 +20,7 @@ from evidence.facts.build import person_facts_build
 from evidence.facts.schema import stored_facts
 from evidence.facts.usage import cost_band, cost_band_settled
 from evidence.models import EvidenceFacts, FactsBuild
+from evidence.services.activity.durability import CycleDurability, cycle_durability_measure
 from evidence.services.linking import work_links_store
 from reviews.errors import ApplicationError
 from reviews.models import Person, ReviewCycle
@@ -27,8 +29,16 @@ logger = logging.getLogger("tokenproof.evidence")
 DEFAULT_CHUNK_SIZE = 100
 
 
-def evidence_build(*, person: Person, cycle: ReviewCycle, build: FactsBuild | None = None) -> EvidenceFacts:
-    """Link the person's usage to their work, compute the facts and store both. Idempotent."""
+def evidence_build(
+    *, person: Person, cycle: ReviewCycle, build: FactsBuild | None = None, measure_durability: bool = False
+) -> EvidenceFacts:
+    """Link the person's usage to their work, compute the facts and store both. Idempotent.
+
+    measure_durability: first measure the cycle's commits at its end, as a cycle build does (for a build of one
+    person alone; a cycle build measures once, before its chunks).
+    """
+    if measure_durability:
+        cycle_durability_measure(cycle=cycle)
     evidence = person_facts_build(person=person, cycle=cycle)
     with transaction.atomic():
         work_links_store(person=person, activity=evidence.activity, involvement=evidence.involvement)
@@ -60,6 +70,19 @@ def facts_build_create(
     if not people:
         raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
     return FactsBuild.objects.create(cycle=cycle, total=len(people), chunk_size=chunk_size)
+
+
+def facts_build_durability_measure(*, build_id: int) -> CycleDurability | None:
+    """A cycle build's first step: durability of the cycle's commits at its end, in every repository with a local
+    clone. Never raises: a failure is logged and the facts still build, with survival as last measured (or none)."""
+    build = FactsBuild.objects.select_related("cycle").get(pk=build_id)
+    if build.status in FactsBuild.TERMINAL:
+        return None
+    try:
+        return cycle_durability_measure(cycle=build.cycle)
+    except Exception:  # a durability failure must not stop the cycle's facts: logged, the chunks still run
+        logger.exception("evidence build %s: durability not measured", build_id)
+        return None
 
 
 def population_ids(*, cycle: ReviewCycle) -> list[int]:

@@ -8,8 +8,10 @@ with finalize_facts; the packet run (reviews.tasks) closes it with its own rende
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
-from celery import chord, group, shared_task
+from celery import chain, chord, group, shared_task
+from celery.canvas import Signature
 from django.db import transaction
 
 from evidence.models import FactsBuild
@@ -19,6 +21,7 @@ from evidence.services.evidence_build import (
     facts_build_chunk,
     facts_build_chunks,
     facts_build_create,
+    facts_build_durability_measure,
     facts_build_finalize,
 )
 from reviews.models import Person, ReviewCycle
@@ -28,6 +31,11 @@ from reviews.models import Person, ReviewCycle
 def build_facts(person_id: int, cycle_id: int) -> int:
     person = Person.objects.select_related("manager").get(pk=person_id)
     return evidence_build(person=person, cycle=ReviewCycle.objects.get(pk=cycle_id)).pk
+
+
+@shared_task(name="evidence.measure_cycle_durability", acks_late=True)
+def measure_cycle_durability(build_id: int) -> None:
+    facts_build_durability_measure(build_id=build_id)
 
 
 @shared_task(name="evidence.build_facts_chunk", acks_late=True)
@@ -62,5 +70,13 @@ def facts_build_start(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZ
     return build
 
 
+def facts_build_send(*, build_id: int, then: Signature[Any], person_ids: list[int] | None = None) -> None:
+    """Send a build: durability at the cycle's end first, then the facts phase as a chord closed by `then`, which
+    must call facts_build_finalize first. `person_ids`: only those people (the ones facts_build_create counted),
+    else the cycle's population. Call only after the build's row is committed."""
+    header = facts_build_header(build_id=build_id, person_ids=person_ids)
+    chain(measure_cycle_durability.si(build_id), chord(header, then))()
+
+
 def _facts_build_send(*, build_id: int) -> None:
-    chord(facts_build_header(build_id=build_id))(finalize_facts.si(build_id))
+    facts_build_send(build_id=build_id, then=finalize_facts.si(build_id))

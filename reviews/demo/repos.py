@@ -20,12 +20,11 @@ import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from evidence.git.log import commits_read
 from evidence.models import Repository
-from evidence.services.activity.durability import durability_measure
 from evidence.services.activity.git import git_import
 from evidence.services.activity.github import github_repo_sync
 from reviews.demo.company import ARCHETYPES, DemoPerson, team_engineers
@@ -47,6 +46,17 @@ CLAUDE_TRAILER = "Co-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>"
 CLAUDE_BODY = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
 CURSOR_TRAILER = "Co-authored-by: Cursor <cursoragent@cursor.com>"
 COPILOT_AGENT = "Copilot <198982749+Copilot@users.noreply.github.com>"
+# Days after CYCLE_START on which each archetype's changes land (the churner's fixes follow 6 days after theirs).
+EFFICIENT_DAYS = (3, 10, 20, 35, 50, 70)
+CHURN_DAYS = (5, 12, 25, 40, 60)
+CHURN_REVERTED, CHURN_FIXED, CHURN_FIX_DELAY = (0, 2), (1, 3), 6
+MANUAL_DAYS = (8, 22, 45, 65)
+REVIEWER_OWN_DAY = 30
+
+
+def mixed_days(index: int) -> tuple[int, int]:
+    """The two changes of the team's engineer at INDEX (6 and later)."""
+    return (15 + index, 55 + index)
 
 
 @dataclass
@@ -134,7 +144,7 @@ def team_history_plan(
     history.at(0, initial)
 
     if efficient := roles.get("efficient"):
-        for k, day in enumerate((3, 10, 20, 35, 50, 70)):
+        for k, day in enumerate(EFFICIENT_DAYS):
 
             def efficient_change(k: int = k, day: int = day) -> None:
                 when = CYCLE_START + timedelta(days=day)
@@ -170,7 +180,7 @@ def team_history_plan(
             history.at(day, efficient_change)
 
     if churner := roles.get("churner"):
-        for k, day in enumerate((5, 12, 25, 40, 60)):
+        for k, day in enumerate(CHURN_DAYS):
 
             def churn_change(k: int = k, day: int = day) -> None:
                 when = CYCLE_START + timedelta(days=day)
@@ -190,7 +200,7 @@ def team_history_plan(
                 )
 
             history.at(day, churn_change)
-            if k in (0, 2):
+            if k in CHURN_REVERTED:
 
                 def revert(k: int = k, day: int = day) -> None:
                     when = CYCLE_START + timedelta(days=day + 2)
@@ -206,18 +216,18 @@ def team_history_plan(
                     )
 
                 history.at(day + 2, revert)
-            elif k in (1, 3):
+            elif k in CHURN_FIXED:
 
                 def rewrite(k: int = k, day: int = day) -> None:
-                    when = CYCLE_START + timedelta(days=day + 6)
+                    when = CYCLE_START + timedelta(days=day + CHURN_FIX_DELAY)
                     kept = [f"value_{k}_{n} = compute({n})" for n in range(12, 20)]
                     repo.write(f"src/churn_{k}.py", [f"value_{k}_{n} = fixed({n})" for n in range(12)] + kept)
                     repo.commit(f"Fix module {k} after review in production", author=ident(churner), when=when)
 
-                history.at(day + 6, rewrite)
+                history.at(day + CHURN_FIX_DELAY, rewrite)
 
     if non_user := roles.get("non_user"):
-        for k, day in enumerate((8, 22, 45, 65)):
+        for k, day in enumerate(MANUAL_DAYS):
 
             def manual_change(k: int = k, day: int = day) -> None:
                 when = CYCLE_START + timedelta(days=day)
@@ -234,16 +244,16 @@ def team_history_plan(
     if "reviewer" in roles:
 
         def own_change() -> None:
-            when = CYCLE_START + timedelta(days=30)
+            when = CYCLE_START + timedelta(days=REVIEWER_OWN_DAY)
             repo.write("src/review_tools.py", [f"CHECK_{n} = True" for n in range(10)])
             sha = repo.commit("Add review tooling", author=ident(reviewer), when=when)
             title = "Add review tooling"
             history.approved_pull(sha, when, title=title, opener=reviewer.github_login, approver=manager.github_login)
 
-        history.at(30, own_change)
+        history.at(REVIEWER_OWN_DAY, own_change)
 
     for index, person in enumerate(engineers[len(ARCHETYPES) :], start=len(ARCHETYPES)):
-        for k, day in enumerate((15 + index, 55 + index)):
+        for k, day in enumerate(mixed_days(index)):
 
             def mixed_change(person: DemoPerson = person, k: int = k, day: int = day) -> None:
                 when = CYCLE_START + timedelta(days=day)
@@ -256,6 +266,29 @@ def team_history_plan(
                 history.approved_pull(sha, when, title=title, opener=person.github_login, approver=manager.github_login)
 
             history.at(day, mixed_change)
+
+
+def demo_work_days(*, people: list[DemoPerson]) -> dict[str, list[date]]:
+    """Each engineer's days of repository work in the demo's history (their commits and PRs, the reviewer's reviews
+    of the efficient and churning changes), by email: the usage side draws their AI use from the days that feed
+    them, as engineers use a tool on Monday and commit on Wednesday. Engineers without work are absent."""
+    offsets: dict[str, list[int]] = {}
+    for _manager, engineers in team_engineers(people).values():
+        roles = dict(zip(ARCHETYPES, engineers, strict=False))
+        planned = {
+            "efficient": list(EFFICIENT_DAYS),
+            "churner": [*CHURN_DAYS, *(CHURN_DAYS[k] + CHURN_FIX_DELAY for k in CHURN_FIXED)],
+            "non_user": list(MANUAL_DAYS),
+            "reviewer": [REVIEWER_OWN_DAY, *EFFICIENT_DAYS, *CHURN_DAYS],
+        }
+        for role, days in planned.items():
+            if role in roles:
+                offsets[roles[role].email] = days
+        for index, person in enumerate(engineers[len(ARCHETYPES) :], start=len(ARCHETYPES)):
+            offsets[person.email] = list(mixed_days(index))
+    return {
+        email: sorted((CYCLE_START + timedelta(days=day)).date() for day in days) for email, days in offsets.items()
+    }
 
 
 def standin_repo(demo: DemoRepo) -> StandinRepo:
@@ -321,7 +354,8 @@ class DemoReposImported:
 
 def demo_repos_import(*, folder: Path, seed: int, people: list[DemoPerson]) -> DemoReposImported:
     """Build the repositories, serve them through the GitHub stand-in on a free port, sync them through PyGithub,
-    then import each clone over its synced repository and measure durability since the cycle's start."""
+    then import each clone over its synced repository. Durability is measured by the cycle's evidence build, as in
+    the ordinary flow: nothing here asks for it."""
     built = demo_repos_build(folder=folder, seed=seed, people=people)
     state = StandinState(org=ORG, repos={demo.name: standin_repo(demo) for demo in built}, tokens={DEMO_TOKEN})
     server = standin_start(state)
@@ -333,7 +367,6 @@ def demo_repos_import(*, folder: Path, seed: int, people: list[DemoPerson]) -> D
             )
             github_repo_sync(repository_id=repository.pk, token=DEMO_TOKEN)
             git_import(path=demo.path, repository=repository)
-            durability_measure(repository=repository, since=CYCLE_START)
             commits += repository.commits.count()
             pulls += repository.pull_requests.count()
     finally:

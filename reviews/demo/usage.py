@@ -15,6 +15,8 @@ DemoPerson order and without the manager, the index picks the story:
   6+ ordinary      Copilot completions most days, Claude Code on some (by email checksum), and on every one
                    in a team that adopted it team-wide (CLAUDE_CODE_TEAMS: that team gets a cost band)
 Managers use a little Copilot chat; the head of engineering and HR use nothing.
+An engineer with repository work uses AI on the days that feed it (the 5 working days before each change, as the
+linking window reads them): people use a tool on Monday and commit on Wednesday, not months away from any work.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evidence.facts.involvement import link_window_days
 from evidence.services.usage.imports import ImportSummary, usage_import
 from reviews.demo.company import CLAUDE_CODE_TEAMS, DemoPerson, demo_archetypes
+from reviews.demo.repos import demo_work_days
 
 USAGE_START, USAGE_END = dt.date(2026, 7, 1), dt.date(2026, 11, 20)
 SONNET = "claude-sonnet-4-5"
@@ -69,7 +73,11 @@ def demo_usage_write(
     archetypes = demo_archetypes(people)
     managers = {person.manager_email for person in people if person.manager_email}
     days = working_days()
-    writer = _Writer(seed=seed, days=days, ai_commits=ai_commits)
+    feeding = {
+        email: {day for work_day in work for day, _before in link_window_days(work_day)}
+        for email, work in demo_work_days(people=people).items()
+    }
+    writer = _Writer(seed=seed, days=days, ai_commits=ai_commits, feeding=feeding)
     for person in people:
         kind = archetypes.get(person.email)
         rng = random.Random(f"{seed}:{person.email}")
@@ -103,8 +111,15 @@ def demo_usage_import(*, files: Sequence[tuple[str, Path]]) -> list[ImportSummar
 
 
 class _Writer:
-    def __init__(self, *, seed: int, days: list[dt.date], ai_commits: Sequence[DemoCommit]) -> None:
-        self.seed, self.days = seed, days
+    def __init__(
+        self,
+        *,
+        seed: int,
+        days: list[dt.date],
+        ai_commits: Sequence[DemoCommit],
+        feeding: dict[str, set[dt.date]],
+    ) -> None:
+        self.seed, self.days, self.feeding = seed, days, feeding
         self.commits_by_email: dict[str, list[DemoCommit]] = {}
         for commit in ai_commits:
             self.commits_by_email.setdefault(commit.email, []).append(commit)
@@ -114,8 +129,12 @@ class _Writer:
         self.cursor_rows: list[dict[str, Any]] = []
         self.cursor_commits: list[dict[str, Any]] = []
 
-    def active_days(self, rng: random.Random, share: float) -> Iterator[dt.date]:
-        return (day for day in self.days if rng.random() < share)
+    def active_days(self, person: DemoPerson, rng: random.Random, share: float) -> Iterator[dt.date]:
+        """A SHARE of the working days, among those that feed the person's work when they have any."""
+        return (day for day in self.days if self.feeds_work(person, day) and rng.random() < share)
+
+    def feeds_work(self, person: DemoPerson, day: dt.date) -> bool:
+        return person.email not in self.feeding or day in self.feeding[person.email]
 
     def claude_code(
         self,
@@ -128,7 +147,7 @@ class _Writer:
         commits: tuple[int, int],
         sessions: tuple[int, int] = (1, 4),
     ) -> None:
-        for day in self.active_days(rng, share):
+        for day in self.active_days(person, rng, share):
             tokens = {
                 "input": int(rng.randint(20_000, 80_000) * scale),
                 "output": int(rng.randint(5_000, 20_000) * scale),
@@ -171,7 +190,7 @@ class _Writer:
         commits = iter(self.commits_by_email.get(person.email, []))
         for week_start in self.days[::10]:
             day = week_start + dt.timedelta(days=rng.randint(0, 4))
-            if day > USAGE_END:
+            if day > USAGE_END or not self.feeds_work(person, day):
                 continue
             session = _uuid(f"{self.seed}:{person.email}:{day}")
             start = dt.datetime.combine(day, dt.time(9 + rng.randint(0, 3)), tzinfo=dt.UTC)
@@ -245,7 +264,7 @@ class _Writer:
             )
 
     def copilot(self, person: DemoPerson, rng: random.Random, *, share: float, chat_only: bool = False) -> None:
-        for day in self.active_days(rng, share):
+        for day in self.active_days(person, rng, share):
             interactions = rng.randint(2, 15) if chat_only else rng.randint(10, 60)
             generated = 0 if chat_only else rng.randint(20, 120)
             accepted = 0 if chat_only else int(generated * rng.uniform(0.2, 0.4))
@@ -284,7 +303,7 @@ class _Writer:
 
     def cursor(self, person: DemoPerson, rng: random.Random, *, share: float) -> None:
         user_id = int(hashlib.sha256(person.email.encode()).hexdigest()[:6], 16)
-        for day in self.active_days(rng, share):
+        for day in self.active_days(person, rng, share):
             accepted = rng.randint(80, 400)
             self.cursor_rows.append(
                 {

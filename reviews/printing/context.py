@@ -197,6 +197,7 @@ class PacketContext:
     coverage_confidence: str
     work_confidence: str
     unresolved_identities: str
+    repositories_without_blame: tuple[str, ...]
     outcome_caveats: tuple[Caveat, ...]
     usage_caveats: tuple[Caveat, ...]
     caveats: tuple[Caveat, ...]
@@ -267,6 +268,8 @@ def packet_context_build(
         coverage_confidence=confidence_text(coverage.get("confidence")),
         work_confidence=confidence_text(work.get("confidence")),
         unresolved_identities=number(coverage["unresolved_identities"]),
+        # facts stored before this key existed have none: they print no line, as before
+        repositories_without_blame=tuple(clip(name) for name in coverage.get("repositories_without_blame", [])),
         outcome_caveats=tuple(c for c in caveats if c.applies_to.startswith(OUTCOME_CAVEAT_KEYS)),
         usage_caveats=tuple(c for c in caveats if c.applies_to.startswith(USAGE_CAVEAT_KEYS)),
         caveats=tuple(caveats),
@@ -327,7 +330,7 @@ def _highlight(item: HighlightDict) -> Highlight:
     return Highlight(
         **_item_fields(item),
         tools=", ".join(clip(tool, 60) for tool in ai["tools"]) or NO_DATA,
-        reason=clip(ai["reason"], LONG),
+        reason=clip(ai.get("evidence") or ai["reason"], LONG),  # the evidence in words, when the facts carry it
         confidence=clip(ai["confidence"], 20) or NO_DATA,
         outcome_confidence=clip(outcome_confidence["level"], 20) if outcome_confidence else "",
         context=clip(item["context"], LONG),
@@ -597,7 +600,10 @@ def _summary(
 ) -> tuple[str, ...]:
     sentences = []
     if tools:
-        patterns = [_pattern(item).label.lower() for item in facts["patterns"]]
+        # a pattern resting on a single item (low confidence) is shown in section 4 with its figures, never claimed here
+        patterns = [
+            _pattern(item).label.lower() for item in facts["patterns"] if item["confidence"] in ("medium", "high")
+        ]
         sentences.append(
             f"Used {', '.join(tool.name for tool in tools)} on {number(usage['active_days'])} days"
             + (f"; the usage patterns seen were {', '.join(patterns)}." if patterns else ".")

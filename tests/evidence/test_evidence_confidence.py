@@ -137,7 +137,7 @@ def test_settling_bands_keeps_the_cost_confidence(cycle: ReviewCycle) -> None:
 def test_every_figure_group_carries_a_confidence(cycle: ReviewCycle) -> None:
     ada = make_person(name="Ada", email="ada@example.com")
     usage_day(ada, day=D(2026, 2, 2), input_uncached=100, cost="1.00")
-    for day in (9, 10, 11):  # three days of use without work: an unlinked_usage flag
+    for day in (16, 17, 18):  # three days of use, 10+ working days after any work: an unlinked_usage flag
         usage_day(ada, day=D(2026, 2, day), input_uncached=100, cost="1.00")
     merged_ai_pr(ada)
 

@@ -55,6 +55,42 @@ def test_patterns_each_rest_on_the_metadata_they_name() -> None:
     assert facts["usage"]["sessions"] == 9
 
 
+def test_one_agent_commit_is_a_delegation_pattern_of_low_confidence() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    person = make_person()
+    commit(person, day=D(2026, 3, 2), additions=40, ai="copilot-agent")
+
+    facts = valid_facts(person, cycle)
+
+    delegation = next(pattern for pattern in facts["patterns"] if pattern["kind"] == "delegation")
+    assert delegation["rests_on"] == {
+        "sessions_with_many_accepted_edits": 0,
+        "accepted_edits_in_those_sessions": 0,
+        "commits_authored_by_an_agent": 1,
+        "agent_requests": 0,
+    }
+    assert delegation["confidence"] == "low"  # one item is an anecdote
+
+
+def test_inline_completions_on_one_day_are_low_and_never_high() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    once, often = make_person(email="once@example.com"), make_person(email="often@example.com")
+    outcome(once, day=D(2026, 3, 2), metric=ToolOutcomeFact.Metric.SUGGESTIONS_ACCEPTED, value=300, tool="copilot")
+    for offset in range(10):
+        day = D(2026, 3, 2) + timedelta(days=offset)
+        outcome(often, day=day, metric=ToolOutcomeFact.Metric.SUGGESTIONS_ACCEPTED, value=30, tool="copilot")
+
+    levels = [
+        next(item for item in valid_facts(person, cycle)["patterns"] if item["kind"] == "inline_completion")
+        for person in (once, often)
+    ]
+
+    assert [(item["rests_on"]["days_with_accepted_suggestions"], item["confidence"]) for item in levels] == [
+        (1, "low"),
+        (10, "medium"),
+    ]
+
+
 def test_a_week_of_triple_volume_with_no_more_output_is_a_volume_spike() -> None:
     cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
     person = make_person()
@@ -75,6 +111,43 @@ def test_a_week_of_triple_volume_with_no_more_output_is_a_volume_spike() -> None
     }
     assert facts["outcomes"]["ai_assisted"]["commits"] == 5  # same-day links, weak
     assert facts["outcomes"]["ai_assisted"]["confidence"]["level"] == "low"
+
+
+def test_a_heavy_week_that_feeds_the_next_weeks_work_is_no_spike() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    person = make_person()
+    mondays = [D(2026, 2, 2) + timedelta(weeks=week) for week in range(6)]
+    for monday in mondays[:5]:
+        usage_day(person, day=monday, input_uncached=100_000)
+    for monday in mondays[:4]:
+        commit(person, day=monday, additions=10)
+    usage_day(person, day=mondays[4] + timedelta(days=1), input_uncached=1_000_000)  # exploring, no commit that week
+    commit(person, day=mondays[5] + timedelta(days=1), additions=400)  # the large change, the Tuesday after
+
+    assert [flag["kind"] for flag in valid_facts(person, cycle)["flags"]] == []
+
+
+def test_a_long_heavy_read_before_a_commit_two_days_later_is_no_idle_loop() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    reader, looper = make_person(email="reader@example.com"), make_person(email="looper@example.com")
+    for person in (reader, looper):
+        session(
+            person,
+            session_id=f"long-{person.pk}",
+            start=at(D(2026, 3, 3), 9),  # a Tuesday
+            hours=3,
+            input_uncached=300_000,
+            cache_read=2_700_000,
+            tool_calls={"Read": 80, "Grep": 30},
+        )
+    commit(reader, day=D(2026, 3, 5), additions=200)  # Thursday: the change the reading fed
+    commit(looper, day=D(2026, 3, 12), additions=200)  # 7 working days later: outside the window
+
+    kinds = {
+        person.email: [flag["kind"] for flag in valid_facts(person, cycle)["flags"]] for person in (reader, looper)
+    }
+
+    assert kinds == {"reader@example.com": [], "looper@example.com": ["idle_loop"]}
 
 
 def test_steady_volume_raises_no_spike() -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from evidence.models import Commit, CommitAttribution, Issue, PullRequest, Review, ReviewComment
+from evidence.services.activity.durability import cycle_durability_measure
 from reviews.demo.company import demo_people, team_engineers
 from reviews.demo.repos import demo_repos_build, demo_repos_import
 from reviews.models import Identity, Person
+from tests.factories import make_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +39,8 @@ def test_demo_repositories_carry_each_archetype(tmp_path: Path) -> None:
     people_rows(seed)
 
     imported = demo_repos_import(folder=tmp_path / "repos", seed=seed, people=people)
+    assert set(Commit.objects.values_list("survival_measured_at", flat=True)) == {None}  # the cycle's build measures
+    cycle_durability_measure(cycle=make_cycle(name="2026-H2", start=date(2026, 7, 1), end=date(2026, 12, 31)))
 
     assert imported.repositories == 5
     _, engineers = team_engineers(people)["Payments"]

@@ -62,12 +62,43 @@ def test_same_day_usage_links_weakly_and_only_in_the_same_repository(cycle) -> N
     same_repo = commit(person, repo=payments, day=D(2026, 2, 2), additions=5)
     other_repo = commit(person, repo=search, day=D(2026, 2, 2), additions=5)
     unknown_repo = commit(person, repo=search, day=D(2026, 2, 3), additions=5)
-    no_usage = commit(person, repo=search, day=D(2026, 2, 4), additions=5)
+    no_usage = commit(person, repo=search, day=D(2026, 2, 16), additions=5)  # 9 working days after the last use
     work_links_build(person=person, cycle=cycle)
     assert links_of(commit=same_repo) == [("same_day", 0.5)]
     assert links_of(commit=other_repo) == []
     assert links_of(commit=unknown_repo) == [("same_day", 0.35)]
     assert links_of(commit=no_usage) == []
+
+
+def test_use_in_the_five_working_days_before_links_weaker_by_a_tenth_a_day(cycle) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    payments = repository("acme/payments")
+    usage_day(person, day=D(2026, 2, 2), input_uncached=100, repository_name="payments")  # a Monday
+    wednesday = commit(person, repo=payments, day=D(2026, 2, 4), additions=5)  # 2 working days later
+    next_monday = commit(person, repo=payments, day=D(2026, 2, 9), additions=5)  # 5 working days, over a weekend
+    next_tuesday = commit(person, repo=payments, day=D(2026, 2, 10), additions=5)  # 6: outside the window
+    work_links_build(person=person, cycle=cycle)
+    assert links_of(commit=wednesday) == [("days_before", 0.4)]  # 0.5 x (1 - 0.2)
+    assert links_of(commit=next_monday) == [("days_before", 0.25)]  # 0.5 x (1 - 0.5)
+    assert links_of(commit=next_tuesday) == []
+
+
+def test_use_after_a_commit_never_links_to_it(cycle) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    made = commit(person, day=D(2026, 2, 4), additions=5)
+    usage_day(person, day=D(2026, 2, 5), input_uncached=100)
+    work_links_build(person=person, cycle=cycle)
+    assert links_of(commit=made) == []
+
+
+def test_a_pr_span_starts_at_its_first_commits_author_date(cycle) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    first = commit(person, day=D(2026, 2, 2), additions=5)
+    usage_day(person, day=D(2026, 2, 3), input_uncached=100)  # after the commit, a week before the PR opened
+    pull = pull_request(person, number=10, opened=at(D(2026, 2, 12)), merged=at(D(2026, 2, 13)), commits=[first])
+    work_links_build(person=person, cycle=cycle)
+    assert links_of(commit=first) == []
+    assert links_of(pull_request=pull) == [("pr_span", 0.3)]
 
 
 def test_chat_or_api_usage_never_links_by_time(cycle) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +122,7 @@ def test_pr_open_span_links_when_no_commit_is_linked(cycle) -> None:  # type: ig
     usage_day(person, day=D(2026, 2, 4), input_uncached=100)
     plain = commit(person, day=D(2026, 2, 2), additions=5)
     pull = pull_request(person, number=8, opened=at(D(2026, 2, 2)), merged=at(D(2026, 2, 6)), commits=[plain])
-    outside = pull_request(person, number=9, opened=at(D(2026, 2, 10)), merged=at(D(2026, 2, 11)))
+    outside = pull_request(person, number=9, opened=at(D(2026, 2, 17)), merged=at(D(2026, 2, 18)))
     work_links_build(person=person, cycle=cycle)
     assert links_of(pull_request=pull) == [("pr_span", 0.3)]
     assert links_of(pull_request=outside) == []

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from evidence.models import EvidenceFacts, FactsBuild
-from evidence.tasks.facts import build_facts_chunk, facts_build_start
+from evidence.tasks.facts import build_facts_chunk, facts_build_start, measure_cycle_durability
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.factories import make_cycle, make_person
 from tests.integration.conftest import wait_until_terminal
@@ -42,3 +42,4 @@ def test_worker_builds_every_persons_facts_in_chunks(start_worker: Any) -> None:
         "above",
     }
     assert build_facts_chunk.name in worker.log()
+    assert measure_cycle_durability.name in worker.log()  # the build's first step, before the chunks

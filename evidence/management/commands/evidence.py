@@ -40,7 +40,7 @@ class Command(ApplicationCommand):
         person = Person.objects.select_related("manager").filter(email=options["person"].strip().lower()).first()
         if person is None:
             raise ApplicationError(f"No person with the email {options['person']!r}.")
-        facts = stored_facts(evidence_build(person=person, cycle=cycle).facts)
+        facts = stored_facts(evidence_build(person=person, cycle=cycle, measure_durability=True).facts)
         if options["json"]:
             self.stdout.write(json.dumps(facts, indent=2, sort_keys=False))
             return
