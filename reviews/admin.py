@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from reviews.admin_base import ReadOnlyAdmin
-from reviews.models import AuditEvent, EvidenceRun, Identity, Packet, Person, ReviewCycle
+from reviews.models import AuditEvent, CalibrationGroup, EvidenceRun, Identity, Packet, Person, ReviewCycle
 
 
 class IdentityInline(admin.TabularInline[Identity, Person]):
@@ -33,6 +33,16 @@ class IdentityAdmin(admin.ModelAdmin[Identity]):
 @admin.register(ReviewCycle)
 class ReviewCycleAdmin(admin.ModelAdmin[ReviewCycle]):
     list_display = ("name", "start", "end", "state", "release_date")
+
+
+@admin.register(CalibrationGroup)
+class CalibrationGroupAdmin(admin.ModelAdmin[CalibrationGroup]):
+    """HR names a group, its people and the managers who sit it; those managers then open its calibration sheet."""
+
+    list_display = ("name", "cycle", "created_at")
+    list_filter = ("cycle",)
+    search_fields = ("name",)
+    autocomplete_fields = ("members", "managers")
 
 
 @admin.register(EvidenceRun)

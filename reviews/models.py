@@ -401,3 +401,64 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only.")
+
+
+class CalibrationGroup(models.Model):
+    """People calibrated together in one cycle, and the managers who sit the meeting. HR defines it (the admin)."""
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="calibration_groups")
+    name = models.CharField(max_length=120)
+    members = models.ManyToManyField(Person, related_name="calibration_groups", blank=True)
+    managers = models.ManyToManyField(
+        Person, related_name="calibration_groups_sat", blank=True, help_text="The managers who sit this calibration."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["cycle", "name"], name="calibration_group_name_unique_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cycle})"
+
+
+class CalibrationNote(models.Model):
+    """A manager's calibration note on one person for one cycle: read by the person's manager chain and HR only."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="calibration_notes")
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="calibration_notes")
+    text = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["person__name"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["person", "cycle"], name="calibration_note_once_per_person_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"calibration note {self.person_id}/{self.cycle_id}"
+
+
+class CalibrationPrint(models.Model):
+    """One calibration sheet PDF as it was handed out: its SHA-256, so a copy can be verified later.
+
+    The PDF itself is not kept (it holds notes; the sheet's data is embedded in the file), only what verifies it.
+    """
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="calibration_prints")
+    group = models.ForeignKey(CalibrationGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="prints")
+    title = models.CharField(max_length=300)
+    people = models.PositiveIntegerField(help_text="Rows printed.")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    generated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-generated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.generated_at:%Y-%m-%d %H:%M})"

@@ -1,9 +1,10 @@
 """The one access gate: who is looking, what they may open, and the audit event of every packet they open.
 
 Pages and the API reach a packet only through `packet_access` (fetch, check, audit in one call), list packets
-only through `packets_visible_get`, and reach a self-review workspace only through `self_review_access`; API views
-name `IsHROrAdmin` for HR's work. tests/reviews/test_permissions.py walks the URL conf and fails on any packet
-route that skips the gate.
+only through `packets_visible_get`, and reach a self-review workspace only through `self_review_access`; a
+manager's team and calibration sheets through `team_access` and `calibration_sheet_access`, calibration notes
+through `calibration_note_access`; API views name `IsHROrAdmin` for HR's work. tests/reviews/test_permissions.py
+walks the URL conf and fails on any packet route that skips the gate.
 
 Which version a manager sees: the version the employee released (a release belongs to the person and cycle, so a
 newer version stays a draft until they release again), or any version once the cycle's release date has passed.
@@ -11,7 +12,9 @@ newer version stays a draft until they release again), or any version once the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -23,10 +26,18 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from reviews.models import Packet, PacketRelease, Person, ReviewCycle
-from reviews.selectors import packet_released, release_date_passed, released_versions_get
+from reviews.models import CalibrationGroup, Packet, PacketRelease, Person, ReviewCycle
+from reviews.selectors import packet_released, release_date_passed, released_packet_ids, released_versions_get
 from reviews.services.audit import PacketAction, audit_record
 from reviews.views.requests import client_ip
+
+
+class CalibrationAction(StrEnum):
+    """What a viewer does with a team page or a calibration sheet, named as the audit log records it."""
+
+    TEAM_VIEW = "team.view"
+    SHEET_VIEW = "calibration.sheet.view"
+    SHEET_DOWNLOAD = "calibration.sheet.download"
 
 
 @dataclass(frozen=True)
@@ -41,13 +52,19 @@ class Viewer:
     def person_id(self) -> int | None:
         return self.person.pk if self.person is not None else None
 
-    def may_see(self, packet: Packet) -> bool:
-        """Employees first; managers the released version, or any after the cycle's release date; HR always."""
+    def may_see(self, packet: Packet, released: Collection[int] | None = None) -> bool:
+        """Employees first; managers the released version, or any after the cycle's release date; HR always.
+
+        `released`: the ids of released versions, when the caller read them for many packets at once (one query
+        for them all); else this packet's release is read here.
+        """
         if self.hr or packet.person_id == self.person_id:
             return True
         if packet.person_id not in self.reports:
             return False
-        return release_date_passed(packet.cycle) or packet_released(packet)
+        if release_date_passed(packet.cycle):
+            return True
+        return packet.pk in released if released is not None else packet_released(packet)
 
     def role_for(self, person_id: int) -> str:
         """How the audit log names this viewer's relation to a person's packet."""
@@ -58,6 +75,10 @@ class Viewer:
         if self.person is not None and self.person.role == Person.Role.ADMIN:
             return "admin"
         return "hr" if self.hr else "other"
+
+    def may_read_notes(self, person_id: int) -> bool:
+        """Calibration notes: the person's manager chain and HR, never the person or their peers."""
+        return self.hr or person_id in self.reports
 
 
 def reports_of(*, manager: Person) -> set[int]:
@@ -208,3 +229,101 @@ class IsHROrAdminToWrite(IsHROrAdmin):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return request.method in SAFE_METHODS or super().has_permission(request, view)
+
+
+def packets_shown_get(
+    *, viewer: Viewer, cycle: ReviewCycle, person_ids: Collection[int], sitting: bool = False
+) -> dict[int, Packet]:
+    """Per person, the newest finished version of their packet for `cycle` that the viewer may see.
+
+    For a manager that is the last released version (or the newest once the cycle's release date has passed): a
+    newer draft stays the employee's until they release it. `sitting` is for a calibration group's managers, who see
+    its members' packets as a manager sees a report's, chain or not (never their notes). One query, whatever the
+    number of people, and one for their releases; the facts are deferred (tens of kB each: read only those of the versions shown). Keys are
+    person ids; people with no visible version are absent.
+    """
+    shown_to = replace(viewer, reports=viewer.reports | frozenset(person_ids)) if sitting else viewer
+    candidates = list(
+        Packet.objects.filter(cycle=cycle, person_id__in=list(person_ids), status=Packet.Status.DONE)
+        .select_related("person", "cycle")
+        .defer("facts")
+        .order_by("person_id", "-version")
+    )
+    released = released_packet_ids(packets=candidates)
+    shown: dict[int, Packet] = {}
+    for packet in candidates:
+        if packet.person_id not in shown and shown_to.may_see(packet, released=released):
+            shown[packet.person_id] = packet
+    return shown
+
+
+@dataclass(frozen=True)
+class CalibrationScope:
+    """Whose evidence one calibration sheet shows: a group HR defined, or the viewer's own reports for a cycle."""
+
+    cycle: ReviewCycle
+    title: str
+    person_ids: frozenset[int]
+    group: CalibrationGroup | None
+    sitting: bool  # the viewer sits a group, so its members' packets show as a report's would
+
+
+def team_access(*, request: HttpRequest | Request, cycle_id: int) -> ReviewCycle:
+    """The cycle whose team page the viewer opens (their own reports); audited as team.view.
+
+    Raises Http404 when the cycle does not exist or the viewer is not a person (HR's superusers see the status board).
+    """
+    cycle = ReviewCycle.objects.filter(pk=cycle_id).first()
+    if cycle is None or request_viewer(request).person is None:
+        raise Http404("No team page here.")
+    audit_record(actor=request.user, action=CalibrationAction.TEAM_VIEW, target=cycle, ip_address=client_ip(request))
+    return cycle
+
+
+def calibration_sheet_access(
+    *,
+    request: HttpRequest | Request,
+    action: CalibrationAction,
+    cycle_id: int | None = None,
+    group_id: int | None = None,
+) -> CalibrationScope:
+    """The scope of a calibration sheet the viewer may open: a group (HR, or a manager who sits it) or, given a cycle
+    instead, the viewer's own reports. Audited (the action, the group or cycle, the user, their address).
+
+    Raises Http404 when the group or cycle does not exist or is not the viewer's to open.
+    """
+    viewer = request_viewer(request)
+    scope: CalibrationScope | None = None
+    if group_id is not None:
+        group = CalibrationGroup.objects.select_related("cycle").filter(pk=group_id).first()
+        sits = (
+            group is not None and viewer.person_id is not None and group.managers.filter(pk=viewer.person_id).exists()
+        )
+        if group is not None and (viewer.hr or sits):
+            members = frozenset(group.members.values_list("pk", flat=True))
+            scope = CalibrationScope(group.cycle, group.name, members, group, sitting=True)
+    elif cycle_id is not None and viewer.person is not None:
+        cycle = ReviewCycle.objects.filter(pk=cycle_id).first()
+        if cycle is not None:
+            title = f"Reports of {viewer.person.name}"
+            scope = CalibrationScope(cycle, title, viewer.reports, None, sitting=False)
+    if scope is None:
+        raise Http404("No calibration sheet here.")
+    target = scope.group if scope.group is not None else scope.cycle
+    audit_record(actor=request.user, action=action, target=target, ip_address=client_ip(request))
+    return scope
+
+
+def calibration_note_access(
+    *, request: HttpRequest | Request, cycle_id: int, person_id: int
+) -> tuple[ReviewCycle, Person]:
+    """The cycle and person whose calibration note the viewer may read and write: HR, or someone above the person.
+
+    Raises Http404 otherwise, the person themself and their peers included. The write is audited by the service.
+    """
+    viewer = request_viewer(request)
+    cycle = ReviewCycle.objects.filter(pk=cycle_id).first()
+    person = Person.objects.filter(pk=person_id).first()
+    if cycle is None or person is None or not viewer.may_read_notes(person.pk):
+        raise Http404("No calibration note here.")
+    return cycle, person

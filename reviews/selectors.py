@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from evidence.facts.schema import stored_facts
 from evidence.selectors import facts_builds_get
-from reviews.models import Annotation, EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
+from reviews.models import (
+    Annotation,
+    CalibrationPrint,
+    Correction,
+    EvidenceRun,
+    Packet,
+    PacketRelease,
+    Person,
+    ReviewCycle,
+)
 from reviews.printing.context import PacketContext, packet_context_build
 from reviews.printing.pdf import FACTS_ATTACHMENT_NAME
 
@@ -65,8 +74,19 @@ def packet_context_get(*, packet: Packet) -> PacketContext:
 
 
 def annotations_snapshot(*, person: Person, cycle: ReviewCycle) -> list[dict[str, Any]]:
-    """The employee's current annotations for a cycle, as a packet version stores and prints them."""
-    return [
+    """The employee's current annotations and corrections for a cycle, as a packet version stores them (two
+    queries). The packet prints corrections from its facts, where they sit beside the machine's verdicts."""
+    corrections = [
+        {
+            "kind": "correction",
+            "item_key": correction.item_key,
+            "text": correction.reason,
+            "ai_assisted": correction.ai_assisted,
+            "tool": correction.tool,
+        }
+        for correction in Correction.objects.filter(person=person, cycle=cycle).order_by("item_key")
+    ]
+    return corrections + [
         {
             "kind": note.kind,
             "item_key": note.item_key,
@@ -89,16 +109,23 @@ class PacketVerification:
     sha256: str
     packet: Packet | None
     embedded_facts: dict[str, Any] | None
+    calibration_print: CalibrationPrint | None = None
 
     @property
     def verified(self) -> bool:
-        return self.packet is not None
+        return self.packet is not None or self.calibration_print is not None
 
 
 def packet_verification_get(*, pdf: bytes) -> PacketVerification:
+    """Whether the bytes are a stored packet version or a calibration sheet tokenproof printed, by SHA-256."""
     digest = hashlib.sha256(pdf).hexdigest()
     packet = Packet.objects.filter(sha256=digest, status=Packet.Status.DONE).select_related("person", "cycle").first()
-    return PacketVerification(sha256=digest, packet=packet, embedded_facts=embedded_facts_read(pdf=pdf))
+    sheet = (
+        None if packet is not None else CalibrationPrint.objects.select_related("cycle").filter(sha256=digest).first()
+    )
+    return PacketVerification(
+        sha256=digest, packet=packet, embedded_facts=embedded_facts_read(pdf=pdf), calibration_print=sheet
+    )
 
 
 def embedded_facts_read(*, pdf: bytes) -> dict[str, Any] | None:

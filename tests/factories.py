@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 from factory.declarations import SelfAttribute, Sequence, SubFactory
 from factory.django import DjangoModelFactory
 
-from reviews.models import Person, ReviewCycle
+from reviews.models import EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -75,3 +77,33 @@ def signed_in_client(person: Person) -> Client:
     assert person.user is not None
     client.force_login(person.user)
     return client
+
+
+def make_packet(
+    *,
+    person: Person,
+    cycle: ReviewCycle,
+    facts: Mapping[str, Any],
+    version: int = 1,
+    released: bool = False,
+    annotations: list[dict[str, Any]] | None = None,
+) -> Packet:
+    """A finished packet version stored as a run stores it (facts, annotations snapshot, SHA-256), without a render;
+    `released`: the employee released this version to their manager chain."""
+    run = EvidenceRun.objects.create(cycle=cycle, total=1, done=1, status=EvidenceRun.Status.DONE)
+    packet = Packet.objects.create(
+        run=run,
+        cycle=cycle,
+        person=person,
+        version=version,
+        status=Packet.Status.DONE,
+        facts=dict(facts),
+        annotations=annotations or [],
+        sha256=f"{person.pk:032x}{version:032x}",
+        generated_at=timezone.now(),
+    )
+    if released:
+        PacketRelease.objects.create(
+            person=person, cycle=cycle, packet=packet, released_at=timezone.now(), released_by=person.user
+        )
+    return packet

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reviews.api import attribution_rules, cycles, exports, packets, repositories, runs, self_review, usage_imports
+from reviews.api import (
+    attribution_rules,
+    calibration,
+    cycles,
+    exports,
+    packets,
+    repositories,
+    runs,
+    self_review,
+    usage_imports,
+)
 
 SELF_REVIEW = "cycles/<int:cycle_id>/self-review/"
 
@@ -26,6 +36,22 @@ urlpatterns = [
     path(f"{SELF_REVIEW}release/", self_review.ReleaseApi.as_view(), name="api-self-review-release"),
     path(f"{SELF_REVIEW}withdraw/", self_review.WithdrawApi.as_view(), name="api-self-review-withdraw"),
     path(f"{SELF_REVIEW}access-log/", self_review.AccessLogApi.as_view(), name="api-self-review-access-log"),
+    path("cycles/<int:cycle_id>/team/", calibration.TeamApi.as_view(), name="api-cycle-team"),
+    path(
+        "cycles/<int:cycle_id>/calibration-sheet/",
+        calibration.CycleCalibrationSheetApi.as_view(),
+        name="api-cycle-calibration-sheet",
+    ),
+    path(
+        "cycles/<int:cycle_id>/people/<int:person_id>/calibration-note/",
+        calibration.CalibrationNoteApi.as_view(),
+        name="api-calibration-note",
+    ),
+    path(
+        "calibration-groups/<int:group_id>/sheet/",
+        calibration.CalibrationGroupSheetApi.as_view(),
+        name="api-calibration-group-sheet",
+    ),
     path("runs/<int:run_id>/", runs.RunDetailApi.as_view(), name="api-run"),
     path("exports/<int:export_id>/", exports.ExportDetailApi.as_view(), name="api-export"),
     path("exports/<int:export_id>/zip/", exports.ExportZipApi.as_view(), name="api-export-zip"),

@@ -29,6 +29,7 @@ from reviews.errors import ApplicationError
 PRINT_CSS_PATH = Path(settings.BASE_DIR) / "templates" / "reviews" / "print" / "packet_print.css"
 PDF_VARIANT = "pdf/a-3b"
 FACTS_ATTACHMENT_NAME = "facts.json"
+FACTS_ATTACHMENT_DESCRIPTION = "tokenproof evidence facts (JSON) this packet was printed from"
 _OK, _ERROR = b"K", b"E"
 
 
@@ -77,8 +78,17 @@ def _warm_up() -> None:
     html_to_pdf('<html lang="en"><body><p>tokenproof</p></body></html>', attachment=None)
 
 
-def html_to_pdf(html: str, *, attachment: bytes | None, fetcher: LockedURLFetcher | None = None) -> bytes:
-    """Render in this process. Metadata (title, author, subject) comes from the HTML's <title> and <meta> tags."""
+def html_to_pdf(
+    html: str,
+    *,
+    attachment: bytes | None,
+    fetcher: LockedURLFetcher | None = None,
+    attachment_description: str = FACTS_ATTACHMENT_DESCRIPTION,
+) -> bytes:
+    """Render in this process. Metadata (title, author, subject) comes from the HTML's <title> and <meta> tags.
+
+    The attachment, when given, is embedded as facts.json with `attachment_description`.
+    """
     fetcher = fetcher or LockedURLFetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
     attachments = []
@@ -89,7 +99,7 @@ def html_to_pdf(html: str, *, attachment: bytes | None, fetcher: LockedURLFetche
                 base_url=None,
                 url_fetcher=fetcher,
                 name=FACTS_ATTACHMENT_NAME,
-                description="tokenproof evidence facts (JSON) this packet was printed from",
+                description=attachment_description,
                 relationship="Source",
             )
         )
@@ -103,14 +113,20 @@ def html_to_pdf(html: str, *, attachment: bytes | None, fetcher: LockedURLFetche
     return pdf
 
 
-def html_to_pdf_isolated(html: str, *, attachment: bytes | None, budget: RenderBudget) -> bytes:
+def html_to_pdf_isolated(
+    html: str,
+    *,
+    attachment: bytes | None,
+    budget: RenderBudget,
+    attachment_description: str = FACTS_ATTACHMENT_DESCRIPTION,
+) -> bytes:
     """Render in a forked child limited to the budget; raise RenderBudgetExceededError when it is overrun."""
     _warm_up()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: render, write the result, exit without running the parent's cleanup
         os.close(read_end)
-        _render_child(write_end, html, attachment, budget)
+        _render_child(write_end, html, attachment, attachment_description, budget)
     os.close(write_end)
     try:
         payload = _read_within(read_end, pid, deadline=time.monotonic() + budget.seconds + 1)
@@ -122,7 +138,9 @@ def html_to_pdf_isolated(html: str, *, attachment: bytes | None, budget: RenderB
     raise RenderBudgetExceededError(payload[1:].decode("utf-8", "replace") or "the render process died")
 
 
-def _render_child(write_end: int, html: str, attachment: bytes | None, budget: RenderBudget) -> None:
+def _render_child(
+    write_end: int, html: str, attachment: bytes | None, attachment_description: str, budget: RenderBudget
+) -> None:
     code = 1
     # Made before the limits: at the limit, even building this message could fail. Whatever happens below, the
     # child exits in the outer `finally`; were an exception to escape, the parent's code (a test runner, a worker)
@@ -139,7 +157,7 @@ def _render_child(write_end: int, html: str, attachment: bytes | None, budget: R
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             cpu = int(budget.seconds) + 1
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-            payload = _OK + html_to_pdf(html, attachment=attachment)
+            payload = _OK + html_to_pdf(html, attachment=attachment, attachment_description=attachment_description)
             code = 0
         except MemoryError:
             payload = out_of_memory

@@ -15,6 +15,7 @@ class PacketAction(StrEnum):
     """What a viewer does with a packet, named as the audit log records it."""
 
     VIEW = "packet.view"
+    VIEW_CALIBRATION = "packet.view.calibration"
     DOWNLOAD = "packet.download"
     EXPORT = "packet.export"  # written into an HR export
     RELEASE = "packet.release"

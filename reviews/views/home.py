@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reviews.models import EvidenceRun, Packet
+from reviews.models import EvidenceRun, Packet, ReviewCycle
 from reviews.permissions import packets_visible_get, request_viewer
 from reviews.selectors import released_versions_get, run_phases_get
 
@@ -23,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if viewer.hr:
         runs = list(EvidenceRun.objects.select_related("cycle").order_by("-created_at")[:10])
     phases = run_phases_get(runs=runs)
+    team_cycles = list(ReviewCycle.objects.all()[:5]) if viewer.reports else []
     return render(
         request,
         "reviews/home.html",
@@ -35,5 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "runs": runs,
             "run_rows": [(run, phases[run.pk]) for run in runs],
             "hr": viewer.hr,
+            "team_cycles": team_cycles,
         },
     )

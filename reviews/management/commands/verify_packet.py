@@ -33,6 +33,16 @@ class Command(ApplicationCommand):
             )
             self.stdout.write(f"  SHA-256 {result.sha256}")
             return
+        sheet = result.calibration_print
+        if sheet is not None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"VERIFIED: {file.name} is an unaltered tokenproof calibration sheet: {sheet.title}, cycle "
+                    f"{sheet.cycle.name}, {sheet.people} people, printed {sheet.generated_at:%Y-%m-%d %H:%M} UTC."
+                )
+            )
+            self.stdout.write(f"  SHA-256 {result.sha256}")
+            return
         claim = ""
         facts = result.embedded_facts
         if facts is not None:

@@ -43,7 +43,7 @@ def exports_in_flight_queued(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0003_run_facts_build'),
+        ('reviews', '0004_calibration'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
