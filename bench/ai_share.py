@@ -2,13 +2,14 @@
 
 .venv/bin/python bench/ai_share.py --commits 10000 --files 300
 
-`--rounds N` times ai_share N times on the same repository (each time and the median); `--no-baseline` skips the
-per-file loop, e.g. to compare two revisions of ai_share on a busy machine.
+`--rounds N` times ai_share N times on the same repository (each time and the median, and the CPU time of its git
+processes); `--no-baseline` skips the per-file loop, e.g. to compare two revisions of ai_share on a busy machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -22,9 +23,9 @@ from bench.repos_common import django_in_tmp, synthetic_history
 
 
 def straightforward(repo: Path, from_ref: str, to_ref: str) -> tuple[int, int]:
-    """The obvious way: list the range's commits, then `git blame -M --porcelain` every file at TO, one after another.
+    """The obvious way: list the range's commits, then `git blame -M -C --porcelain` every file at TO, one after another.
 
-    `-M` keeps moved lines at their origin, as ai_share counts them, so both give the same figures.
+    `-M -C` keeps moved lines at their origin, as ai_share counts them, so both give the same figures.
     """
     in_range = set(
         subprocess.run(
@@ -54,7 +55,7 @@ def straightforward(repo: Path, from_ref: str, to_ref: str) -> tuple[int, int]:
     total = ai_lines = 0
     for name in files:
         out = subprocess.run(
-            ["git", "-C", str(repo), "blame", "-M", "--porcelain", to_ref, "--", name],
+            ["git", "-C", str(repo), "blame", "-M", "-C", "--porcelain", to_ref, "--", name],
             capture_output=True,
             text=True,
             check=True,
@@ -69,6 +70,13 @@ def straightforward(repo: Path, from_ref: str, to_ref: str) -> tuple[int, int]:
                 total += lines
                 ai_lines += lines if sha in ai else 0
     return total, ai_lines
+
+
+def children_cpu() -> float:
+    """CPU seconds of the finished child processes (the git processes): unlike wall time, barely moved by other
+    work on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -87,11 +95,12 @@ def main() -> None:
     synthetic_history(repo, commits=args.commits, files=args.files)
     print(f"generated {args.commits} commits over {args.files} files in {time.perf_counter() - started:.1f}s")
 
-    times = []
+    times, cpu = [], []
     for _ in range(args.rounds):
-        started = time.perf_counter()
+        started, git_cpu = time.perf_counter(), children_cpu()
         share = ai_share(repo=repo, from_ref=args.from_ref, to_ref="end").as_json()
         times.append(time.perf_counter() - started)
+        cpu.append(children_cpu() - git_cpu)
     parallel = statistics.median(times)
     print(
         f"range {args.from_ref}..end: {share['commits']} commits, {share['total_lines']} lines, ai_share {share['ai_share']}"
@@ -99,6 +108,7 @@ def main() -> None:
     print(
         f"ai_share (parallel blame of touched files): median {parallel:.2f}s of {', '.join(f'{t:.2f}' for t in times)}"
     )
+    print(f"git CPU (user + system) per ai_share: {', '.join(f'{t:.2f}' for t in cpu)} s")
     if args.no_baseline:
         return
     started = time.perf_counter()

@@ -6,11 +6,22 @@ The facts themselves are built in evidence.facts.build; their types are in evide
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from evidence.importers import IMPORTERS
-from evidence.models import AttributionRule, EvidenceFacts, FactsBuild, ImportBatch, Repository
+from evidence.models import (
+    AttributionRule,
+    EvidenceFacts,
+    FactsBuild,
+    ImportBatch,
+    Repository,
+    SourceActor,
+    UsageFact,
+)
 from reviews.models import Person, ReviewCycle
 
 __all__ = [
@@ -20,7 +31,11 @@ __all__ = [
     "github_repository_get",
     "import_batch_get",
     "previous_cycle_get",
+    "repository_coverage_list",
     "repository_list",
+    "source_coverage_list",
+    "unresolved_usage_actor_get",
+    "unresolved_usage_actors",
     "usage_source_names",
 ]
 
@@ -76,3 +91,61 @@ def import_batch_get(*, batch_id: int) -> ImportBatch | None:
 def usage_source_names() -> list[str]:
     """The sources a usage import accepts (`import_usage --source`, the API's `source`), sorted."""
     return sorted(IMPORTERS)
+
+
+def unresolved_usage_actor_get(*, actor_id: int) -> SourceActor | None:
+    """One usage actor no identity resolves, or None (also when it was mapped meanwhile)."""
+    return SourceActor.objects.filter(pk=actor_id, owner=SourceActor.Owner.UNRESOLVED).first()
+
+
+def unresolved_usage_actors(*, search: str = "") -> QuerySet[SourceActor]:
+    """Usage actors no identity resolves, by provider, kind and value (never by volume), each with `usage_days`
+    (distinct days with usage) and `requests` (summed over its facts) as its volume."""
+    actors = SourceActor.objects.filter(owner=SourceActor.Owner.UNRESOLVED)
+    if search:
+        actors = actors.filter(Q(value__icontains=search) | Q(display__icontains=search))
+    return actors.annotate(
+        usage_days=Count("usage_facts__day", distinct=True), requests=Sum("usage_facts__requests")
+    ).order_by("provider", "kind", "value")
+
+
+@dataclass(frozen=True)
+class SourceCoverage:
+    """One usage source: its last import (finished, or None) and the days its facts cover (None when none)."""
+
+    source: str
+    last_import_at: datetime | None
+    imports: int
+    first_day: date | None
+    last_day: date | None
+
+
+def source_coverage_list() -> list[SourceCoverage]:
+    """Every source that has an import or a fact, by name. Two grouped queries."""
+    imports = {
+        row["source"]: row
+        for row in ImportBatch.objects.order_by().values("source").annotate(last=Max("finished_at"), count=Count("pk"))
+    }
+    days = {
+        row["source"]: row
+        for row in UsageFact.objects.order_by().values("source").annotate(first=Min("day"), last=Max("day"))
+    }
+    return [
+        SourceCoverage(
+            source=source,
+            last_import_at=imports.get(source, {}).get("last"),
+            imports=imports.get(source, {}).get("count", 0),
+            first_day=days.get(source, {}).get("first"),
+            last_day=days.get(source, {}).get("last"),
+        )
+        for source in sorted(imports.keys() | days.keys())
+    ]
+
+
+def repository_coverage_list(*, search: str = "") -> QuerySet[Repository]:
+    """Repositories by full name, each with `durability_measured_at`: the latest git blame measurement of any of its
+    commits (None: durability never measured), beside its own `last_synced_at`."""
+    repositories = Repository.objects.order_by("full_name")
+    if search:
+        repositories = repositories.filter(full_name__icontains=search)
+    return repositories.annotate(durability_measured_at=Max("commits__survival_measured_at"))

@@ -12,24 +12,27 @@ newer version stays a draft until they release again), or any version once the c
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
 from weakref import WeakKeyDictionary
 
 from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from reviews.models import CalibrationGroup, Packet, PacketRelease, Person, ReviewCycle
+from reviews.requests import client_ip
 from reviews.selectors import packet_released, release_date_passed, released_packet_ids, released_versions_get
 from reviews.services.audit import PacketAction, audit_record
-from reviews.views.requests import client_ip
 
 
 class CalibrationAction(StrEnum):
@@ -327,3 +330,22 @@ def calibration_note_access(
     if cycle is None or person is None or not viewer.may_read_notes(person.pk):
         raise Http404("No calibration note here.")
     return cycle, person
+
+
+ViewArgs = ParamSpec("ViewArgs")
+
+
+def hr_page(
+    view: Callable[Concatenate[HttpRequest, ViewArgs], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, ViewArgs], HttpResponseBase]:
+    """A page for HR and admins only (`Viewer.hr`): anonymous users go to sign in, anyone else gets 403."""
+
+    @wraps(view)
+    def gated(request: HttpRequest, /, *args: ViewArgs.args, **kwargs: ViewArgs.kwargs) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request_viewer(request).hr:
+            raise PermissionDenied("Only HR and admins may open this page.")
+        return view(request, *args, **kwargs)
+
+    return gated

@@ -10,13 +10,15 @@ reviews.services; every task is rerun-safe.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import threading
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from celery import chord, shared_task
+from celery import chord, current_app, shared_task
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connections, transaction
 
 from evidence.tasks.facts import facts_build_send
 from reviews.models import CycleExport, EvidenceRun, Packet, Person, ReviewCycle
@@ -30,10 +32,14 @@ from reviews.services.packets import (
     evidence_runs_stalled,
     packet_build,
 )
+from reviews.services.runs import evidence_run_retry_failed
 from reviews.services.self_review import packet_version_check
 
+logger = logging.getLogger("tokenproof.runs")
 # Rendering PDFs is the heavy work: its own queue lets render workers scale apart from the rest.
 RENDER_QUEUE = "render"
+# Background threads (embedded default, started by a page) carry this prefix, so tests and thread dumps find them.
+BACKGROUND_THREAD_PREFIX = "tokenproof-background-"
 
 
 @shared_task(name="reviews.build_packet", acks_late=True, ignore_result=False, queue=RENDER_QUEUE)
@@ -75,17 +81,22 @@ def reconcile_runs() -> int:
 
 
 def evidence_run_start(
-    *, cycle: ReviewCycle, requested_by: User | None = None, people: Sequence[Person] | None = None
+    *,
+    cycle: ReviewCycle,
+    requested_by: User | None = None,
+    people: Sequence[Person] | None = None,
+    in_background: bool = False,
 ) -> EvidenceRun:
     """Create the run, a pending packet per person and the facts build; after commit, send the run's chord.
 
     Each packet is a new draft version: what managers see changes only when its person releases it. `people`
     narrows the run to them (an employee making a new version of their own packet); by default it is everyone
-    employed during the cycle. Raises ApplicationError when there is nobody to run for.
+    employed during the cycle. in_background: for pages and the API, which must answer at once; see
+    `_send_after_commit`. Raises ApplicationError when there is nobody to run for.
     """
     with transaction.atomic():
         run = evidence_run_create(cycle=cycle, requested_by=requested_by, people=people)
-        transaction.on_commit(partial(_run_send, run=run))
+        _send_after_commit(partial(_run_send, run=run), in_background=in_background)
     return run
 
 
@@ -102,17 +113,58 @@ def packet_version_start(*, person: Person, cycle: ReviewCycle, user: User) -> P
 
 
 def cycle_export_start(
-    *, cycle: ReviewCycle, out_dir: Path | None = None, requested_by: User | None = None
+    *, cycle: ReviewCycle, out_dir: Path | None = None, requested_by: User | None = None, in_background: bool = False
 ) -> CycleExport:
     """Export the packets that exist (each person's latest version) to out_dir; generates none.
 
+    in_background: for pages and the API, which must answer at once; see `_send_after_commit`.
     Raises ApplicationError when the cycle has no packet yet.
     """
     with transaction.atomic():
         export = cycle_export_create(cycle=cycle, out_dir=out_dir, requested_by=requested_by)
-        transaction.on_commit(partial(finalize_export.delay, export.pk))
-    export.refresh_from_db()  # without a broker the files are written by now
+        _send_after_commit(partial(_export_send, export_id=export.pk), in_background=in_background)
+    export.refresh_from_db()  # without a broker (and not in_background) the files are written by now
     return export
+
+
+def evidence_run_retry(*, run: EvidenceRun, requested_by: User | None = None, in_background: bool = False) -> None:
+    """Send the run's failed packets again (evidence_run_retry_failed), then its finalize, after commit.
+
+    Raises ApplicationError when the run has not ended or has no failed packet.
+    """
+    with transaction.atomic():
+        packet_ids = evidence_run_retry_failed(run_id=run.pk, requested_by=requested_by)
+        _send_after_commit(partial(_packets_send, run_id=run.pk, packet_ids=packet_ids), in_background=in_background)
+
+
+def _export_send(*, export_id: int) -> None:
+    finalize_export.delay(export_id)
+
+
+def _send_after_commit(send: Callable[[], None], *, in_background: bool) -> None:
+    """Send once the rows are committed. With a broker, sending only queues: it returns at once either way.
+
+    Without one (the embedded default) Celery runs the whole canvas where it is sent, so a command waits for it,
+    as it should; with in_background it runs in a thread of this process instead, and an HTTP request that
+    started it answers at once while the page polls the rows.
+    """
+    if in_background and current_app.conf.task_always_eager:
+        transaction.on_commit(partial(_thread_start, send))
+    else:
+        transaction.on_commit(send)
+
+
+def _thread_start(work: Callable[[], None]) -> None:
+    threading.Thread(target=_thread_run, args=(work,), name=f"{BACKGROUND_THREAD_PREFIX}run", daemon=True).start()
+
+
+def _thread_run(work: Callable[[], None]) -> None:
+    try:
+        work()
+    except Exception:  # a thread has nobody to raise to: the rows keep the state, the log keeps the reason
+        logger.exception("background work failed")
+    finally:
+        connections.close_all()  # the thread's own database connections, which nothing else would close
 
 
 def _run_send(*, run: EvidenceRun) -> None:

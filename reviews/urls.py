@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reviews.views import auth, calibration, home, packets, team
+from reviews.views import audit, auth, calibration, coverage, cycles, home, packets, team
 
 app_name = "reviews"
 
@@ -41,4 +41,22 @@ urlpatterns = [
     path(
         "calibration-groups/<int:group_id>/pdf/", calibration.calibration_group_download, name="calibration-group-pdf"
     ),
+    path("cycles/", cycles.cycle_list_view, name="cycle-list"),
+    path("cycles/new/", cycles.cycle_create_view, name="cycle-create"),
+    path("cycles/<int:cycle_id>/", cycles.cycle_detail_view, name="cycle-detail"),
+    path("cycles/<int:cycle_id>/edit/", cycles.cycle_edit_view, name="cycle-edit"),
+    path("cycles/<int:cycle_id>/board/", cycles.cycle_board_view, name="cycle-board"),
+    path("cycles/<int:cycle_id>/runs/", cycles.cycle_run_start_view, name="cycle-run-start"),
+    path("cycles/<int:cycle_id>/exports/", cycles.cycle_export_start_view, name="cycle-export-start"),
+    path("runs/<int:run_id>/", cycles.run_detail_view, name="run-detail"),
+    path("runs/<int:run_id>/progress/", cycles.run_progress_view, name="run-progress"),
+    path("runs/<int:run_id>/retry/", cycles.run_retry_view, name="run-retry"),
+    path("exports/<int:export_id>/", cycles.export_detail_view, name="export-detail"),
+    path("exports/<int:export_id>/progress/", cycles.export_progress_view, name="export-progress"),
+    path("exports/<int:export_id>/files/<slug:file>/", cycles.export_file_view, name="export-file"),
+    path("coverage/", coverage.coverage_view, name="coverage"),
+    path("coverage/actors/<int:actor_id>/map/", coverage.actor_map_view, name="coverage-actor-map"),
+    path("coverage/commit-emails/map/", coverage.commit_email_map_view, name="coverage-commit-email-map"),
+    path("audit/", audit.audit_list_view, name="audit-list"),
+    path("audit/events.csv", audit.audit_csv_view, name="audit-csv"),
 ]

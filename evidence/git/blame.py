@@ -2,32 +2,43 @@
 
 Threads drive the pool because each one only waits on its own `git blame` process (the work happens in git, in
 parallel); a process pool would also break inside Celery's prefork workers, whose children may not fork again.
+
+Every blame walks the range's commits, so the commits are read from a commit-graph (git's own index of commits and
+their parents, git-commit-graph documentation) when the clone has none: one is written to a temporary object
+directory that git reads as an alternate, so the clone itself is never written to (docs/benchmarks.md: ai_share).
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 MAX_BLAME_BYTES = 5 * 1024 * 1024  # larger files (generated, vendored, data) are skipped, and reported as such
 
 
-def blame_file(repo: Path, rev: str, file_path: str, since: str | None = None) -> Counter[str]:
+def blame_file(
+    repo: Path, rev: str, file_path: str, since: str | None = None, *, env: Mapping[str, str] | None = None
+) -> Counter[str]:
     """Lines of FILE_PATH at REV, counted by the commit that last changed each one.
 
     With SINCE, blame walks only SINCE..REV: older lines go to the boundary commit, and git stops digging.
-    `-M` keeps lines moved or copied within the file at the commit that wrote them (git documents it as
-    detecting moved lines within a file): code moved is not new code of the person who moved it.
+    Code moved is not new code of the person who moved it: `-M` keeps lines moved or copied within the file at the
+    commit that wrote them, `-C` those moved from another file changed in the same commit (a function moved to
+    another module). Copies from files the commit left alone (`-C -C -C`) stay the copier's: duplicated code is
+    written again, and finding its origin means searching every file of every commit (git-blame documentation).
     """
     revision = f"{since}..{rev}" if since else rev
     process = subprocess.run(  # noqa: S603 - fixed argument list
-        ["git", "-C", str(repo), "blame", "--incremental", "-M", revision, "--", file_path],  # noqa: S607
+        ["git", "-C", str(repo), "blame", "--incremental", "-M", "-C", revision, "--", file_path],  # noqa: S607
         capture_output=True,
         check=False,
+        env=env,
     )
     counts: Counter[str] = Counter()
     if process.returncode != 0:
@@ -44,9 +55,42 @@ def blame_files(
     repo: Path, rev: str, files: Iterable[str], *, since: str | None = None, workers: int | None = None
 ) -> dict[str, Counter[str]]:
     file_list = list(files)
-    with ThreadPoolExecutor(max_workers=workers or min(32, (os.cpu_count() or 2) * 2)) as pool:
-        counted = pool.map(lambda name: blame_file(repo, rev, name, since), file_list)
+    with (
+        commit_graph_borrowed(repo) as env,
+        ThreadPoolExecutor(max_workers=workers or min(32, (os.cpu_count() or 2) * 2)) as pool,
+    ):
+        counted = pool.map(lambda name: blame_file(repo, rev, name, since, env=env), file_list)
         return dict(zip(file_list, counted, strict=True))
+
+
+@contextmanager
+def commit_graph_borrowed(repo: Path) -> Iterator[dict[str, str] | None]:
+    """The environment under which git reads REPO's commits from a commit-graph: None (git's own) when the clone has
+    one or none can be written (git then reads commits as usual), else one that adds a temporary alternate object
+    directory holding a commit-graph of every ref's history, removed on exit."""
+    objects = subprocess.run(  # noqa: S603 - fixed argument list
+        ["git", "-C", str(repo), "rev-parse", "--path-format=absolute", "--git-path", "objects"],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
+    directory = Path(objects.stdout.decode("utf-8", "surrogateescape").strip())
+    if objects.returncode != 0 or any(
+        (directory / "info" / name).exists() for name in ("commit-graph", "commit-graphs")
+    ):
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="tokenproof-commit-graph-") as borrowed:
+        (Path(borrowed) / "info").mkdir()
+        (Path(borrowed) / "pack").mkdir()
+        inherited = os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+        env = {**os.environ, "GIT_ALTERNATE_OBJECT_DIRECTORIES": os.pathsep.join(filter(None, [borrowed, inherited]))}
+        written = subprocess.run(  # noqa: S603 - fixed argument list
+            ["git", "-C", str(repo), "commit-graph", "write", "--reachable", f"--object-dir={borrowed}"],  # noqa: S607
+            capture_output=True,
+            check=False,
+            env=env,
+        )
+        yield env if written.returncode == 0 else None
 
 
 def text_files_at(repo: Path, rev: str) -> tuple[list[str], list[str]]:

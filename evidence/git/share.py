@@ -57,8 +57,26 @@ class AiShare:
         }
 
 
+# git's pathspec magic for "leave out", in its long and short spellings (gitglossary, "pathspec").
+EXCLUDE_MAGIC = (":(exclude)", ":!", ":^")
+
+
 def path_selected(path: str, globs: Sequence[str]) -> bool:
-    return not globs or any(fnmatch(path, pattern) for pattern in globs)
+    """Whether PATH is counted: it matches one of the GLOBS (all paths when none is given) and none of the globs
+    written with git's exclude magic (`:(exclude)GLOB`, `:!GLOB` or `:^GLOB`). Globs are shell patterns whose `*`
+    also crosses `/`, as in a git pathspec without the `glob` magic: `*.py` counts Python files in every folder."""
+    included = [pattern for pattern in globs if not pattern.startswith(EXCLUDE_MAGIC)]
+    excluded = [excluded_pattern(pattern) for pattern in globs if pattern.startswith(EXCLUDE_MAGIC)]
+    if included and not any(fnmatch(path, pattern) for pattern in included):
+        return False
+    return not any(fnmatch(path, pattern) for pattern in excluded)
+
+
+def excluded_pattern(pattern: str) -> str:
+    for magic in EXCLUDE_MAGIC:
+        if pattern.startswith(magic):
+            return pattern.removeprefix(magic)
+    return pattern
 
 
 def ai_share_measure(

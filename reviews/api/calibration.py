@@ -28,8 +28,8 @@ from reviews.permissions import (
     signed_in_user,
     team_access,
 )
+from reviews.requests import client_ip
 from reviews.services.calibration import NOTE_MAX_CHARS, calibration_note_set, calibration_sheet_print
-from reviews.views.requests import client_ip
 
 
 class PdfRenderer(BaseRenderer):

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from reviews.models import Annotation, Correction
 from reviews.permissions import SelfReviewAccess, self_review_access, signed_in_user
+from reviews.requests import client_ip
 from reviews.self_review import MAX_HIGHLIGHTS, packet_access_log_get, self_review_get
 from reviews.services.self_review import (
     TOOL_LIMIT,
@@ -32,7 +33,6 @@ from reviews.services.self_review import (
     packet_release_withdraw,
 )
 from reviews.tasks import packet_version_start
-from reviews.views.requests import client_ip
 
 PERSON_PARAMETER = OpenApiParameter(
     "person", OpenApiTypes.INT, description="HR and admins only: whose workspace to read (default: your own)."

@@ -6,6 +6,7 @@ from django.urls import path
 
 from reviews.api import (
     attribution_rules,
+    audit_events,
     calibration,
     cycles,
     exports,
@@ -20,6 +21,8 @@ SELF_REVIEW = "cycles/<int:cycle_id>/self-review/"
 
 urlpatterns = [
     path("cycles/", cycles.CycleListApi.as_view(), name="api-cycles"),
+    path("cycles/<int:cycle_id>/", cycles.CycleDetailApi.as_view(), name="api-cycle"),
+    path("cycles/<int:cycle_id>/board/", cycles.CycleBoardApi.as_view(), name="api-cycle-board"),
     path("cycles/<int:cycle_id>/runs/", cycles.CycleRunStartApi.as_view(), name="api-cycle-run-start"),
     path("cycles/<int:cycle_id>/exports/", cycles.CycleExportStartApi.as_view(), name="api-cycle-export-start"),
     path(SELF_REVIEW, self_review.SelfReviewApi.as_view(), name="api-self-review"),
@@ -54,7 +57,11 @@ urlpatterns = [
     ),
     path("runs/<int:run_id>/", runs.RunDetailApi.as_view(), name="api-run"),
     path("exports/<int:export_id>/", exports.ExportDetailApi.as_view(), name="api-export"),
+    path("runs/<int:run_id>/failures/", runs.RunFailureListApi.as_view(), name="api-run-failures"),
+    path("runs/<int:run_id>/retry/", runs.RunRetryApi.as_view(), name="api-run-retry"),
     path("exports/<int:export_id>/zip/", exports.ExportZipApi.as_view(), name="api-export-zip"),
+    path("exports/<int:export_id>/files/<slug:file>/", exports.ExportFileApi.as_view(), name="api-export-file"),
+    path("audit-events/", audit_events.AuditEventListApi.as_view(), name="api-audit-events"),
     path("packets/", packets.PacketListApi.as_view(), name="api-packets"),
     path("packets/<int:packet_id>/", packets.PacketDetailApi.as_view(), name="api-packet"),
     path("packets/<int:packet_id>/pdf/", packets.PacketPdfApi.as_view(), name="api-packet-pdf"),

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from reviews.models import Person, ReviewCycle
+from reviews.requests import client_ip
 from reviews.services.audit import audit_record
-from reviews.views.requests import client_ip
 
 
 def demo_login(request: HttpRequest) -> HttpResponse:

@@ -23,11 +23,11 @@ from reviews.permissions import (
     request_viewer,
     signed_in_user,
 )
+from reviews.requests import client_ip
 from reviews.selectors import packet_context_get
 from reviews.services.audit import PacketAction
 from reviews.services.calibration import NOTE_MAX_CHARS, calibration_note_set, calibration_sheet_print
 from reviews.views.packets import print_css_for_style_element
-from reviews.views.requests import client_ip
 
 
 class CalibrationNoteForm(forms.Form):

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from reviews.errors import ApplicationError
 from reviews.permissions import packet_access, packet_owned_get, request_viewer, signed_in_user
 from reviews.printing.pdf import PRINT_CSS_PATH
+from reviews.requests import client_ip
 from reviews.selectors import current_release_get, packet_context_get
 from reviews.services.audit import PacketAction
 from reviews.services.self_review import packet_release
-from reviews.views.requests import client_ip
 
 
 def print_css_for_style_element() -> SafeString:

@@ -16,15 +16,32 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def raw_records_lost() -> Iterator[None]:
-    """A database that silently loses every raw record written (SQLite trigger): a real fault, not a stand-in."""
+    """A database that silently loses every raw record written (a trigger): a real fault, not a stand-in.
+
+    PostgreSQL fires row triggers for COPY as for INSERT, so the fast path loses its rows too.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TRIGGER raw_record_lost AFTER INSERT ON evidence_rawrecord "
-            "BEGIN DELETE FROM evidence_rawrecord WHERE id = NEW.id; END"
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION raw_record_lost() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN DELETE FROM evidence_rawrecord WHERE id = NEW.id; RETURN NULL; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER raw_record_lost AFTER INSERT ON evidence_rawrecord "
+                "FOR EACH ROW EXECUTE FUNCTION raw_record_lost()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER raw_record_lost AFTER INSERT ON evidence_rawrecord "
+                "BEGIN DELETE FROM evidence_rawrecord WHERE id = NEW.id; END"
+            )
     yield
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER raw_record_lost")
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER raw_record_lost ON evidence_rawrecord")
+            cursor.execute("DROP FUNCTION raw_record_lost()")
+        else:
+            cursor.execute("DROP TRIGGER raw_record_lost")
 
 
 @pytest.mark.parametrize("source", sorted(EXAMPLES))

@@ -21,6 +21,7 @@ from reviews.models import AuditEvent, CycleExport, Packet, Person, ReviewCycle
 from reviews.services.exports import csv_safe, cycle_export_finalize
 from reviews.services.exports.org_report import org_figures
 from reviews.tasks import cycle_export_start, evidence_run_start, finalize_export, reconcile_runs
+from tests.background import background_work_join
 from tests.factories import make_cycle, make_person
 from tests.reviews.facts_samples import non_user_facts, typical_facts
 
@@ -168,6 +169,7 @@ def test_hr_starts_an_export_through_the_api_and_downloads_the_zip(
     assert other.post(f"/api/cycles/{cycle.pk}/exports/").status_code == 403
     started = client.post(f"/api/cycles/{cycle.pk}/exports/")
     assert started.status_code == 202
+    background_work_join()
     detail = client.get(f"/api/exports/{started.json()['id']}/").json()
     assert (detail["status"], detail["people"], detail["packets"]) == ("done", 10, 10)
     download = client.get(f"/api/exports/{detail['id']}/zip/")

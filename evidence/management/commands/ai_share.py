@@ -18,7 +18,13 @@ class Command(ApplicationCommand):
         parser.add_argument("--repo", type=Path, required=True)
         parser.add_argument("--from", dest="from_ref", required=True)
         parser.add_argument("--to", dest="to_ref", required=True)
-        parser.add_argument("--path", dest="globs", action="append", default=[], help="a glob; repeatable")
+        parser.add_argument(
+            "--path",
+            dest="globs",
+            action="append",
+            default=[],
+            help="a glob; repeatable; ':(exclude)GLOB' (or ':!GLOB') leaves paths out",
+        )
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--workers", type=int, default=None, help="parallel git blame processes")
 
