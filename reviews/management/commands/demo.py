@@ -11,7 +11,7 @@ from reviews.demo.company import demo_people_csv_write
 from reviews.demo.repos import demo_repos_import
 from reviews.demo.usage import demo_usage_import, demo_usage_write
 from reviews.management.base import ApplicationCommand
-from reviews.management.progress import export_start_and_follow
+from reviews.management.progress import export_start_and_follow, run_start_and_follow
 from reviews.models import CycleExport, ReviewCycle
 from reviews.services.people import people_import
 
@@ -62,15 +62,15 @@ class Command(ApplicationCommand):
         # teammate's figure, then renders.
         self.step(f"4/4 Cycle {DEMO_CYCLE}: everyone's evidence facts, one packet per person, then the HR export")
         out_dir = settings.OUTPUT_DIR / cycle.name
+        run = run_start_and_follow(cycle=cycle, stream=self.stdout)
         export = export_start_and_follow(cycle=cycle, out_dir=out_dir, stream=self.stdout)
-        run = export.run
         if export.status != CycleExport.Status.DONE or run.failed:
             raise CommandError(
                 f"Export {export.pk} ended {export.status} with {run.failed} failed packets: {export.error or 'see the admin'}."
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n{run.done} packets, summary.csv, org-report.pdf, manifest.json and a ZIP written to {out_dir}/"
+                f"\n{export.packets} packets, summary.csv, org-report.pdf, manifest.json and a ZIP written to {out_dir}/"
             )
         )
         self.stdout.write(
