@@ -6,9 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reviews.models import EvidenceRun
+from reviews.models import EvidenceRun, ReviewCycle
 from reviews.permissions import packets_visible_get, request_viewer
 from reviews.selectors import run_phases_get
+
+
+HOME_CYCLES = 5
 
 
 @login_required
@@ -31,5 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "runs": runs,
             "run_rows": [(run, phases[run.pk]) for run in runs],
             "hr": viewer.hr,
+            # Every signed-in person has a self-review workspace per cycle, packet or not: the newest cycles first.
+            "cycles": list(ReviewCycle.objects.all()[:HOME_CYCLES]) if viewer.person is not None else [],
         },
     )
