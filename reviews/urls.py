@@ -34,7 +34,9 @@ urlpatterns = [
     ),
     path("cycles/<int:cycle_id>/self-review/highlights/", self_review.highlights_save, name="self-review-highlights"),
     path(
-        "cycles/<int:cycle_id>/self-review/highlights/pick/", self_review.highlight_pick, name="self-review-highlight-pick"
+        "cycles/<int:cycle_id>/self-review/highlights/pick/",
+        self_review.highlight_pick,
+        name="self-review-highlight-pick",
     ),
     path(
         "cycles/<int:cycle_id>/self-review/flags/<slug:kind>/",

@@ -10,7 +10,6 @@ from reviews.models import EvidenceRun, ReviewCycle
 from reviews.permissions import packets_visible_get, request_viewer
 from reviews.selectors import run_phases_get
 
-
 HOME_CYCLES = 5
 
 

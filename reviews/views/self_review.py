@@ -58,7 +58,9 @@ class CorrectionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     tool = forms.CharField(label="Tool (when AI-assisted)", max_length=60, required=False)
-    reason = forms.CharField(label="Reason", max_length=Correction.REASON_LIMIT, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason", max_length=Correction.REASON_LIMIT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -78,7 +80,10 @@ class HighlightPickForm(ItemForm):
 class HighlightTextForm(forms.Form):
     item = forms.CharField(max_length=300, widget=forms.HiddenInput)
     context = forms.CharField(
-        label="Context", max_length=Annotation.HIGHLIGHT_PART_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Context",
+        max_length=Annotation.HIGHLIGHT_PART_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     what_ai_did = forms.CharField(
         label="What AI did",
@@ -87,7 +92,10 @@ class HighlightTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     outcome = forms.CharField(
-        label="Outcome", max_length=Annotation.HIGHLIGHT_PART_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Outcome",
+        max_length=Annotation.HIGHLIGHT_PART_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
