@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from reviews.demo.company import demo_people_csv_write
 from reviews.demo.repos import demo_repos_import
+from reviews.demo.self_review import demo_self_reviews_write
 from reviews.demo.usage import demo_usage_import, demo_usage_write
 from reviews.management.base import ApplicationCommand
 from reviews.management.progress import export_start_and_follow
@@ -73,9 +74,17 @@ class Command(ApplicationCommand):
                 f"\n{run.done} packets, summary.csv, org-report.pdf, manifest.json and a ZIP written to {out_dir}/"
             )
         )
+        reviews = demo_self_reviews_write(cycle=cycle)
+        self.stdout.write(
+            "  self-reviews: "
+            + ", ".join(person.name for person in reviews.writers)
+            + " corrected, picked highlights and wrote a narrative; one packet per team released ("
+            + ", ".join(person.name for person in reviews.released)
+            + ")"
+        )
         self.stdout.write(
             "\nBrowse them: run `make serve`, open http://127.0.0.1:8000/ and pick a demo login:\n"
-            "  an employee sees their own packet first, a manager sees released packets of their reports,\n"
+            "  an employee sees their own packet and self-review first, a manager sees released packets of their reports,\n"
             "  HR sees every packet and the cycle's progress."
         )
 
