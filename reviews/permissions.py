@@ -20,7 +20,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from reviews.models import Packet, Person, ReviewCycle
+from reviews.models import Packet, Person
 from reviews.services.audit import audit_record
 from reviews.views.requests import client_ip
 
@@ -117,20 +117,6 @@ def packet_access(*, request: HttpRequest | Request, packet_id: int, action: Pac
         raise Http404("No packet here.")
     audit_record(actor=request.user, action=action, target=packet, ip_address=client_ip(request))
     return packet
-
-
-def self_review_access(*, request: HttpRequest | Request, cycle_id: int) -> tuple[Person, ReviewCycle]:
-    """The signed-in person and the cycle of their own self-review workspace: nobody opens another's.
-
-    Raises Http404 when the cycle does not exist or the user is not a person (an admin without a person has no
-    workspace). Writes no audit event: the workspace opens no packet version; its preview and download links go
-    through `packet_access`, which does. Whether a write is allowed (an open cycle) is the services' check.
-    """
-    person = request_viewer(request).person
-    cycle = ReviewCycle.objects.filter(pk=cycle_id).first()
-    if person is None or cycle is None:
-        raise Http404("No self-review here.")
-    return person, cycle
 
 
 def packets_visible_get(*, viewer: Viewer) -> list[Packet]:

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reviews.views import auth, home, packets, self_review
+from reviews.views import auth, home, packets
+from reviews.views.self_review import views as self_review
 
 app_name = "reviews"
 

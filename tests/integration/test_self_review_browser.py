@@ -118,7 +118,8 @@ def test_employee_self_review_journey_then_the_manager_sees_the_corrections(
     assert page.get_by_text("Head").is_visible()
     shot("release-confirmation")
     page.get_by_role("button", name="Release version 2").click()
-    assert page.get_by_text("Released version 2 to your manager.").is_visible()
+    assert page.get_by_text("Released: your manager can now see this version.").is_visible()
+    assert page.get_by_text(re.compile(r"Released:.*version 2")).first.is_visible()
     shot("workspace-released")
     page.get_by_role("button", name="Sign out").click()
 
