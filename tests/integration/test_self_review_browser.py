@@ -22,7 +22,7 @@ from reviews.services.packets import evidence_run_start
 from tests.evidence.scenarios.builders import usage_day
 from tests.factories import make_cycle, org_chart
 from tests.integration.conftest import ROOT, sign_in_as, wait_until_terminal
-from tests.reviews.test_self_review_page import work_of
+from tests.reviews.test_self_review_page import HOSTILE, work_of
 
 pytestmark = pytest.mark.integration
 
@@ -60,6 +60,10 @@ def test_employee_self_review_journey_then_the_manager_sees_the_corrections(
     assert run.status == EvidenceRun.Status.DONE
     page = browser_page
     page.set_default_timeout(15_000)
+    elsewhere: list[str] = []  # every request the pages make to anywhere but the server under test
+    page.on(
+        "request", lambda request: None if request.url.startswith(live_server.url) else elsewhere.append(request.url)
+    )
     shot = Shots(page)
 
     sign_in_as(page, live_server.url, people["alice"])
@@ -92,7 +96,7 @@ def test_employee_self_review_journey_then_the_manager_sees_the_corrections(
     page.get_by_text("Explanation saved.").wait_for()
 
     page.get_by_label("Your narrative").fill(
-        "This half I moved the payments service to the new API.\n\nAI helped most with tests."
+        "This half I moved the payments service to the new API.\n\nAI helped most with tests.\n\n" + HOSTILE
     )
     page.get_by_role("button", name="Save narrative").click()
     page.get_by_text("Narrative saved.").wait_for()
@@ -127,6 +131,7 @@ def test_employee_self_review_journey_then_the_manager_sees_the_corrections(
     page.get_by_role("row", name=re.compile("Alice")).get_by_role("link", name="Open").click()
     assert page.get_by_text("corrected by the employee").first.is_visible()
     assert page.get_by_text("I was learning the new payments API").is_visible()
+    assert page.get_by_text("<script>alert(1)</script>", exact=False).is_visible()  # printed as text, not run
     shot("manager-preview")
     page.get_by_role("button", name="Sign out").click()
 
@@ -136,6 +141,7 @@ def test_employee_self_review_journey_then_the_manager_sees_the_corrections(
     assert log.get_by_role("row", name=re.compile(r"Manager|manager@example\.com")).first.is_visible()
     shot("who-opened-my-packet")
 
+    assert elsewhere == []
     released = Packet.objects.get(person=people["alice"], cycle=cycle, version=2)
     assert released.status == Packet.Status.DONE
     assert [path.name for path in shot.taken] == [
