@@ -1,12 +1,17 @@
 """The one access gate: who is looking, what they may open, and the audit event of every packet they open.
 
-Pages and the API reach a packet only through `packet_access` (fetch, check, audit in one call) and list packets
-only through `packets_visible_get`; API views name `IsHROrAdmin` for HR's work. tests/reviews/test_permissions.py
-walks the URL conf and fails on any packet route that skips the gate.
+Pages and the API reach a packet only through `packet_access` (fetch, check, audit in one call), list packets
+only through `packets_visible_get`, and reach a self-review workspace only through `self_review_access`; API views
+name `IsHROrAdmin` for HR's work. tests/reviews/test_permissions.py walks the URL conf and fails on any packet
+route that skips the gate.
+
+Which version a manager sees: the version the employee released (a release belongs to the person and cycle, so a
+newer version stays a draft until they release again), or any version once the cycle's release date has passed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -20,7 +25,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from reviews.models import Packet, Person
+from reviews.models import Packet, PacketRelease, Person, ReviewCycle
 from reviews.services.audit import audit_record
 from reviews.views.requests import client_ip
 
@@ -30,7 +35,39 @@ class PacketAction(StrEnum):
 
     VIEW = "packet.view"
     DOWNLOAD = "packet.download"
+    EXPORT = "packet.export"  # written into an HR export
     RELEASE = "packet.release"
+    WITHDRAW = "packet.release.withdraw"
+
+
+OPENING_ACTIONS = (PacketAction.VIEW, PacketAction.DOWNLOAD, PacketAction.EXPORT)
+
+
+def release_date_passed(cycle: ReviewCycle) -> bool:
+    """After the cycle's release date managers see every report's latest version, released or not."""
+    return cycle.release_date is not None and cycle.release_date <= timezone.localdate()
+
+
+def current_release_get(*, person: Person, cycle: ReviewCycle) -> PacketRelease | None:
+    """The release in force: the newest not withdrawn. Older ones stay as history, superseded."""
+    return (
+        PacketRelease.objects.filter(person=person, cycle=cycle, withdrawn_at__isnull=True)
+        .select_related("packet")
+        .order_by("-released_at", "-pk")
+        .first()
+    )
+
+
+def released_packet_ids(*, packets: Sequence[Packet]) -> set[int]:
+    """Which of these versions were released and not withdrawn (one query)."""
+    return set(
+        PacketRelease.objects.filter(packet__in=packets, withdrawn_at__isnull=True).values_list("packet_id", flat=True)
+    )
+
+
+def packet_released(packet: Packet) -> bool:
+    """Whether this version was released and not withdrawn (the one in force, or one it superseded)."""
+    return PacketRelease.objects.filter(packet=packet, withdrawn_at__isnull=True).exists()
 
 
 @dataclass(frozen=True)
@@ -46,19 +83,22 @@ class Viewer:
         return self.person.pk if self.person is not None else None
 
     def may_see(self, packet: Packet) -> bool:
-        """Employees first; managers after release or the cycle's release date; HR and admins always."""
+        """Employees first; managers the released version, or any after the cycle's release date; HR always."""
         if self.hr or packet.person_id == self.person_id:
             return True
         if packet.person_id not in self.reports:
             return False
-        release_date = packet.cycle.release_date
-        return packet.released_at is not None or (release_date is not None and release_date <= timezone.localdate())
+        return release_date_passed(packet.cycle) or packet_released(packet)
 
-    def may(self, action: PacketAction, packet: Packet) -> bool:
-        """A release belongs to the employee alone; viewing and downloading follow `may_see`."""
-        if action is PacketAction.RELEASE:
-            return self.person_id is not None and packet.person_id == self.person_id
-        return self.may_see(packet)
+    def role_for(self, person_id: int) -> str:
+        """How the audit log names this viewer's relation to a person's packet."""
+        if person_id == self.person_id:
+            return "employee"
+        if person_id in self.reports:
+            return "manager"
+        if self.person is not None and self.person.role == Person.Role.ADMIN:
+            return "admin"
+        return "hr" if self.hr else "other"
 
 
 def reports_of(*, manager: Person) -> set[int]:
@@ -108,21 +148,74 @@ def signed_in_user(request: HttpRequest | Request) -> User:
 def packet_access(*, request: HttpRequest | Request, packet_id: int, action: PacketAction) -> Packet:
     """The finished packet version `packet_id`, when the request's viewer may do `action` with it; audited.
 
-    Writes one AuditEvent (the action, the packet, the user and their address) for every allowed call, before the
-    caller serves anything. Raises Http404 when the packet does not exist, is not finished, or is not the viewer's
-    to act on: not 403, since whether a packet exists is itself not for them to learn.
+    Writes one AuditEvent (the action, the packet, the viewer's role, the user and their address) for every allowed
+    call, before the caller serves anything; a manager's first opening of a released version is recorded on the
+    release, which can no longer be withdrawn. Raises Http404 when the packet does not exist, is not finished, or
+    is not the viewer's to see: not 403, since whether a packet exists is itself not for them to learn.
     """
+    viewer = request_viewer(request)
     packet = Packet.objects.select_related("person", "cycle").filter(pk=packet_id, status=Packet.Status.DONE).first()
-    if packet is None or not request_viewer(request).may(action, packet):
+    if packet is None or not viewer.may_see(packet):
         raise Http404("No packet here.")
-    audit_record(actor=request.user, action=action, target=packet, ip_address=client_ip(request))
+    role = viewer.role_for(packet.person_id)
+    audit_record(actor=request.user, action=action, target=packet, ip_address=client_ip(request), detail={"role": role})
+    if role == "manager":
+        PacketRelease.objects.filter(packet=packet, withdrawn_at__isnull=True, first_opened_at__isnull=True).update(
+            first_opened_at=timezone.now()
+        )
     return packet
 
 
-def packets_visible_get(*, viewer: Viewer) -> list[Packet]:
-    """The latest finished version of every packet the viewer may open, newest cycle first, then by name.
+def packet_owned_get(*, request: HttpRequest | Request, packet_id: int) -> Packet:
+    """The viewer's own finished packet version, for an action on it (a release) whose service writes the audit
+    event. Raises Http404 for anyone else's, as `packet_access` does."""
+    packet = Packet.objects.select_related("person", "cycle").filter(pk=packet_id, status=Packet.Status.DONE).first()
+    viewer = request_viewer(request)
+    if packet is None or viewer.person_id is None or packet.person_id != viewer.person_id:
+        raise Http404("No packet here.")
+    return packet
 
-    Never ordered by a usage, cost or outcome figure. A list names packets and opens none, so it is not audited.
+
+@dataclass(frozen=True)
+class SelfReviewAccess:
+    """Whose workspace, for which cycle, and whether this viewer may only read it (HR reading someone's)."""
+
+    person: Person
+    cycle: ReviewCycle
+    viewer: Viewer
+
+    @property
+    def owner(self) -> bool:
+        return self.viewer.person_id == self.person.pk
+
+
+def self_review_access(
+    *, request: HttpRequest | Request, cycle_id: int, person_id: int | None = None, write: bool = False
+) -> SelfReviewAccess:
+    """The workspace of `person_id` (default: the viewer's own) for a cycle, when the viewer may reach it.
+
+    The owner reads and writes; HR and admins may read anyone's, never write it. Anyone else, or a cycle or person
+    that does not exist, gets Http404, as packets do. Not audited: the workspace serves no packet; opening a
+    version from it goes through `packet_access`.
+    """
+    viewer = request_viewer(request)
+    cycle = ReviewCycle.objects.filter(pk=cycle_id).first()
+    wanted = viewer.person_id if person_id is None else person_id
+    person = Person.objects.select_related("manager").filter(pk=wanted).first() if wanted is not None else None
+    if cycle is None or person is None:
+        raise Http404("No self-review here.")
+    owner = viewer.person_id == person.pk
+    if not owner and (write or not viewer.hr):
+        raise Http404("No self-review here.")
+    return SelfReviewAccess(person=person, cycle=cycle, viewer=viewer)
+
+
+def packets_visible_get(*, viewer: Viewer) -> list[Packet]:
+    """For each person and cycle, the finished version this viewer sees: newest cycle first, then by name.
+
+    The latest version for the employee and HR; for a manager the released one, or the latest once the cycle's
+    release date has passed. Never ordered by a usage, cost or outcome figure. A list names packets and opens
+    none, so it is not audited. Two queries, however many packets.
     """
     candidates = (
         Packet.objects.filter(status=Packet.Status.DONE)
@@ -132,11 +225,24 @@ def packets_visible_get(*, viewer: Viewer) -> list[Packet]:
     if not viewer.hr:
         own = {viewer.person_id} if viewer.person_id is not None else set()
         candidates = candidates.filter(person_id__in=own | viewer.reports)
-    latest: dict[tuple[int, int], Packet] = {}
+    released = {} if viewer.hr else released_versions_get(person_ids=viewer.reports)
+    shown: dict[tuple[int, int], Packet] = {}
     for packet in candidates:
-        latest.setdefault((packet.cycle_id, packet.person_id), packet)
-    visible = [packet for packet in latest.values() if viewer.may_see(packet)]
-    return sorted(visible, key=lambda packet: (-packet.cycle.start.toordinal(), packet.person.name))
+        key = (packet.cycle_id, packet.person_id)
+        sees_latest = viewer.hr or packet.person_id == viewer.person_id or release_date_passed(packet.cycle)
+        if sees_latest or released.get(key) == packet.pk:
+            shown.setdefault(key, packet)
+    return sorted(shown.values(), key=lambda packet: (-packet.cycle.start.toordinal(), packet.person.name))
+
+
+def released_versions_get(*, person_ids: frozenset[int]) -> dict[tuple[int, int], int]:
+    """The packet id of each release in force (the newest not withdrawn), by (cycle id, person id); one query."""
+    releases = (
+        PacketRelease.objects.filter(person_id__in=person_ids, withdrawn_at__isnull=True)
+        .order_by("released_at", "pk")
+        .values_list("cycle_id", "person_id", "packet_id")
+    )
+    return {(cycle_id, person_id): packet_id for cycle_id, person_id, packet_id in releases}
 
 
 class IsHROrAdmin(BasePermission):

@@ -69,8 +69,18 @@ def packet_context_get(*, packet: Packet) -> PacketContext:
 def annotations_snapshot(*, person: Person, cycle: ReviewCycle) -> list[dict[str, Any]]:
     """The employee's current annotations for a cycle, as a packet version stores and prints them."""
     return [
-        {"kind": note.kind, "item_key": note.item_key, "text": note.text, "highlighted": note.highlighted}
-        for note in Annotation.objects.filter(person=person, cycle=cycle).order_by("kind", "item_key")
+        {
+            "kind": note.kind,
+            "item_key": note.item_key,
+            "text": note.text,
+            "highlighted": note.highlighted,
+            **(
+                {"what_ai_did": note.what_ai_did, "outcome": note.outcome, "position": note.position}
+                if note.kind == Annotation.Kind.HIGHLIGHT
+                else {}
+            ),
+        }
+        for note in Annotation.objects.filter(person=person, cycle=cycle).order_by("kind", "position", "item_key")
     ]
 
 

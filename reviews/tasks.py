@@ -52,7 +52,8 @@ def run_fan_out_rollback_unsafe(*, run_id: int) -> None:
     build_id = EvidenceRun.objects.values_list("facts_build_id", flat=True).get(pk=run_id)
     if build_id is None:
         raise ValueError(f"run {run_id} has no facts build: evidence_run_start creates one with every run")
-    facts_build_fan_out_rollback_unsafe(build_id=build_id, then=render_run.si(run_id))
+    people = list(Packet.objects.filter(run_id=run_id).order_by("person_id").values_list("person_id", flat=True))
+    facts_build_fan_out_rollback_unsafe(build_id=build_id, then=render_run.si(run_id), person_ids=people)
 
 
 def packets_fan_out_rollback_unsafe(*, run_id: int) -> None:

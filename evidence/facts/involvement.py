@@ -44,6 +44,7 @@ class Link:
     tools: tuple[str, ...]
     usage_fact_id: int | None = None
     session_id: int | None = None
+    rule: str = ""  # the attribution rule's name, for links found by one
 
     @property
     def direct(self) -> bool:
@@ -184,7 +185,7 @@ class _Linker:
                 links.append(Link(Reason.SESSION, SESSION_CONFIDENCE, (session.tool,), session_id=session.pk))
         for attribution in self.activity.attributions_of(commit):
             reason = Reason.COMMIT_SHA if attribution.kind == "tool_sha" else Reason.TRAILER
-            links.append(Link(reason, attribution.confidence, (attribution.tool,)))
+            links.append(Link(reason, attribution.confidence, (attribution.tool,), rule=attribution.rule_name))
         return links
 
     def commit(self, commit: Commit) -> list[Link]:

@@ -56,24 +56,32 @@ def facts_build_start(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZ
     return build
 
 
-def facts_build_create(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE) -> FactsBuild:
-    """The build row alone, for a caller that sends the chunks itself (the packet run builds facts first)."""
+def facts_build_create(
+    *, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE, person_ids: list[int] | None = None
+) -> FactsBuild:
+    """The build row alone, for a caller that sends the chunks itself (the packet run builds facts first).
+
+    `person_ids` counts only them (a run for some people); the caller then sends their chunks.
+    """
     if chunk_size < 1:
         raise ApplicationError(f"Chunk size must be at least 1, not {chunk_size}.")
-    people = population_ids(cycle=cycle)
+    people = population_ids(cycle=cycle) if person_ids is None else person_ids
     if not people:
         raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
     return FactsBuild.objects.create(cycle=cycle, total=len(people), chunk_size=chunk_size)
 
 
-def facts_build_fan_out_rollback_unsafe(*, build_id: int, then: Signature[Any]) -> None:
+def facts_build_fan_out_rollback_unsafe(
+    *, build_id: int, then: Signature[Any], person_ids: list[int] | None = None
+) -> None:
     """Send the build's chunks with `then` as the chord's body in place of the build's own finalize.
 
-    `then` must call facts_build_finalize first: that is what settles the team bands. Call only after commit.
+    `then` must call facts_build_finalize first: that is what settles the team bands. `person_ids` sends only
+    theirs (the people facts_build_create counted). Call only after commit.
     """
     from evidence.tasks.facts import fan_out_rollback_unsafe
 
-    fan_out_rollback_unsafe(build_id=build_id, then=then)
+    fan_out_rollback_unsafe(build_id=build_id, then=then, person_ids=person_ids)
 
 
 def population_ids(*, cycle: ReviewCycle) -> list[int]:

@@ -33,11 +33,14 @@ def finalize_facts(build_id: int) -> str:
     return str(facts_build_finalize(build_id=build_id).status)
 
 
-def fan_out_rollback_unsafe(*, build_id: int, then: Signature[Any] | None = None) -> None:
-    """Send one task per chunk, then finalize (or `then`), which reads the rows. Call only after the row is committed."""
+def fan_out_rollback_unsafe(
+    *, build_id: int, then: Signature[Any] | None = None, person_ids: list[int] | None = None
+) -> None:
+    """Send one task per chunk of the cycle's population (or of `person_ids`), then finalize (or `then`), which
+    reads the rows. Call only after the row is committed."""
     from evidence.services.evidence_build import population_ids
 
     build = FactsBuild.objects.select_related("cycle").get(pk=build_id)
-    people = population_ids(cycle=build.cycle)
+    people = population_ids(cycle=build.cycle) if person_ids is None else person_ids
     chunks = [people[index : index + build.chunk_size] for index in range(0, len(people), build.chunk_size)]
     chord(group(build_facts_chunk.si(build_id, chunk) for chunk in chunks))(then or finalize_facts.si(build_id))

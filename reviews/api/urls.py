@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reviews.api import attribution_rules, cycles, exports, packets, repositories, runs, usage_imports
+from reviews.api import attribution_rules, cycles, exports, packets, repositories, runs, self_review, usage_imports
+
+SELF_REVIEW = "cycles/<int:cycle_id>/self-review/"
 
 urlpatterns = [
     path("cycles/", cycles.CycleListApi.as_view(), name="api-cycles"),
     path("cycles/<int:cycle_id>/runs/", cycles.CycleRunStartApi.as_view(), name="api-cycle-run-start"),
     path("cycles/<int:cycle_id>/exports/", cycles.CycleExportStartApi.as_view(), name="api-cycle-export-start"),
+    path(SELF_REVIEW, self_review.SelfReviewApi.as_view(), name="api-self-review"),
+    path(f"{SELF_REVIEW}corrections/", self_review.CorrectionCreateApi.as_view(), name="api-self-review-corrections"),
+    path(
+        f"{SELF_REVIEW}corrections/<path:item>/",
+        self_review.CorrectionDeleteApi.as_view(),
+        name="api-self-review-correction",
+    ),
+    path(f"{SELF_REVIEW}highlights/", self_review.HighlightsApi.as_view(), name="api-self-review-highlights"),
+    path(f"{SELF_REVIEW}flags/<str:kind>/", self_review.FlagExplanationApi.as_view(), name="api-self-review-flag"),
+    path(f"{SELF_REVIEW}narrative/", self_review.NarrativeApi.as_view(), name="api-self-review-narrative"),
+    path(f"{SELF_REVIEW}versions/", self_review.VersionStartApi.as_view(), name="api-self-review-versions"),
+    path(f"{SELF_REVIEW}release/", self_review.ReleaseApi.as_view(), name="api-self-review-release"),
+    path(f"{SELF_REVIEW}withdraw/", self_review.WithdrawApi.as_view(), name="api-self-review-withdraw"),
+    path(f"{SELF_REVIEW}access-log/", self_review.AccessLogApi.as_view(), name="api-self-review-access-log"),
     path("runs/<int:run_id>/", runs.RunDetailApi.as_view(), name="api-run"),
     path("exports/<int:export_id>/", exports.ExportDetailApi.as_view(), name="api-export"),
     path("exports/<int:export_id>/zip/", exports.ExportZipApi.as_view(), name="api-export-zip"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from evidence.facts.schema import EvidenceFactsDict
 from evidence.selectors import evidence_facts_stored_get, facts_build_get
 from evidence.services.evidence_build import facts_build_create, facts_build_finalize
 from reviews.errors import ApplicationError
-from reviews.models import CycleExport, EvidenceRun, Packet, ReviewCycle
+from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
 from reviews.printing.context import packet_context_build
 from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
 from reviews.selectors import annotations_snapshot, cycle_population
@@ -34,19 +35,23 @@ logger = logging.getLogger("tokenproof.packets")
 ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
 
 
-def evidence_run_start(*, cycle: ReviewCycle, requested_by: User | None = None) -> EvidenceRun:
+def evidence_run_start(
+    *, cycle: ReviewCycle, requested_by: User | None = None, people: Sequence[Person] | None = None
+) -> EvidenceRun:
     """Create the run, one pending packet per person and the facts build it waits for, then fan out after commit.
 
     Everyone's facts are built (or refreshed) and the team bands settled before any packet renders, so packets
-    show bands that agree across the team even when nobody ran `evidence --cycle` first.
+    show bands that agree across the team even when nobody ran `evidence --cycle` first. `people` narrows the run
+    to them (an employee making a new version of their own packet); by default it is the cycle's population.
+    Each packet is a new draft version: what managers see changes only when its person releases it.
     """
     from reviews.tasks import run_fan_out_rollback_unsafe
 
     with transaction.atomic():
-        people = list(cycle_population(cycle=cycle))
+        people = list(cycle_population(cycle=cycle)) if people is None else list(people)
         if not people:
             raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
-        facts_build = facts_build_create(cycle=cycle)
+        facts_build = facts_build_create(cycle=cycle, person_ids=[person.pk for person in people])
         run = EvidenceRun.objects.create(
             cycle=cycle, requested_by=requested_by, total=len(people), facts_build_id=facts_build.pk
         )
@@ -197,11 +202,6 @@ def evidence_run_finalize(*, run_id: int) -> EvidenceRun:
         run.finished_at = timezone.now()
         run.finalize_count = F("finalize_count") + 1
         run.save(update_fields=["done", "failed", "status", "finished_at", "finalize_count"])
-        export_id = CycleExport.objects.filter(run_id=run_id).values_list("pk", flat=True).first()
-        if export_id is not None:
-            from reviews.tasks import finalize_export
-
-            transaction.on_commit(lambda: finalize_export.delay(export_id))
     run.refresh_from_db()
     return run
 

@@ -51,6 +51,16 @@ NOT_PACKET_ROUTES = {
     "api-evidence-repository-sync": "queues a GitHub sync (IsHROrAdmin)",
     "api-evidence-attribution-rules": "the attribution ladder (IsHROrAdmin)",
     "api-schema": "the OpenAPI schema",
+    "api-self-review": "the viewer's own workspace through self_review_access (HR reads); opens no packet version",
+    "api-self-review-corrections": "the owner's write, through self_review_access",
+    "api-self-review-correction": "the owner's write, through self_review_access",
+    "api-self-review-highlights": "the owner's write, through self_review_access",
+    "api-self-review-flag": "the owner's write, through self_review_access",
+    "api-self-review-narrative": "the owner's write, through self_review_access",
+    "api-self-review-versions": "the owner starts a new version, through self_review_access",
+    "api-self-review-release": "the owner releases, through self_review_access; the service audits packet.release",
+    "api-self-review-withdraw": "the owner withdraws, through self_review_access; audited as packet.release.withdraw",
+    "api-self-review-access-log": "reads the audit log of the viewer's own packet (HR reads), through self_review_access",
 }
 # Django's admin is staff only, and its packet pages show bookkeeping, never content: see the last test.
 ADMIN_NAMESPACE = "admin"

@@ -12,7 +12,7 @@ from reviews.demo.repos import demo_repos_import
 from reviews.demo.self_review import demo_self_reviews_write
 from reviews.demo.usage import demo_usage_import, demo_usage_write
 from reviews.management.base import ApplicationCommand
-from reviews.management.progress import export_start_and_follow
+from reviews.management.progress import export_start_and_follow, run_start_and_follow
 from reviews.models import CycleExport, ReviewCycle
 from reviews.services.people import people_import
 
@@ -63,17 +63,8 @@ class Command(ApplicationCommand):
         # teammate's figure, then renders.
         self.step(f"4/4 Cycle {DEMO_CYCLE}: everyone's evidence facts, one packet per person, then the HR export")
         out_dir = settings.OUTPUT_DIR / cycle.name
-        export = export_start_and_follow(cycle=cycle, out_dir=out_dir, stream=self.stdout)
-        run = export.run
-        if export.status != CycleExport.Status.DONE or run.failed:
-            raise CommandError(
-                f"Export {export.pk} ended {export.status} with {run.failed} failed packets: {export.error or 'see the admin'}."
-            )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"\n{run.done} packets, summary.csv, org-report.pdf, manifest.json and a ZIP written to {out_dir}/"
-            )
-        )
+        run = run_start_and_follow(cycle=cycle, stream=self.stdout)
+        # Before the export, so that summary.csv shows their new versions and who released.
         reviews = demo_self_reviews_write(cycle=cycle)
         self.stdout.write(
             "  self-reviews: "
@@ -81,6 +72,16 @@ class Command(ApplicationCommand):
             + " corrected, picked highlights and wrote a narrative; one packet per team released ("
             + ", ".join(person.name for person in reviews.released)
             + ")"
+        )
+        export = export_start_and_follow(cycle=cycle, out_dir=out_dir, stream=self.stdout)
+        if export.status != CycleExport.Status.DONE or run.failed:
+            raise CommandError(
+                f"Export {export.pk} ended {export.status} with {run.failed} failed packets: {export.error or 'see the admin'}."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n{export.packets} packets, summary.csv, org-report.pdf, manifest.json and a ZIP written to {out_dir}/"
+            )
         )
         self.stdout.write(
             "\nBrowse them: run `make serve`, open http://127.0.0.1:8000/ and pick a demo login:\n"
