@@ -1,6 +1,7 @@
 """Usage import throughput (facts/s) and peak memory, per format, on SQLite or PostgreSQL.
 
     .venv/bin/python bench/import_usage.py --records 100000 --source claude-code-analytics
+    .venv/bin/python bench/import_usage.py --records 100000 --source anthropic-console-csv --source cursor-usage-events-csv
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tp_usage .venv/bin/python bench/import_usage.py --records 1000000
 
 The file is generated first (streamed, in the provider's shape); a child process migrates and empties the usage
@@ -218,6 +219,77 @@ def generic_csv_rows(records: int, handle: TextIO) -> None:
         )
 
 
+def anthropic_console_rows(records: int, handle: TextIO, rng: random.Random) -> None:
+    handle.write(
+        "usage_date_utc,model_version,api_key,workspace,usage_type,context_window,usage_input_tokens_no_cache,"
+        "usage_input_tokens_cache_write_5m,usage_input_tokens_cache_write_1h,usage_input_tokens_cache_read,"
+        "usage_output_tokens,web_search_count,inference_geo,speed\n"
+    )
+    for index in range(records):
+        handle.write(
+            f"{_day(index)},claude-sonnet-4-5-20250929,key-person{index // DAYS},Claude Code,standard,≤ 200k,"
+            f"{rng.randint(1, 10**5)},{rng.randint(0, 10**4)},0,{rng.randint(1, 10**6)},{rng.randint(1, 10**4)},0,"
+            "not_available,\n"
+        )
+
+
+def cursor_usage_events_rows(records: int, handle: TextIO, rng: random.Random) -> None:
+    handle.write(
+        "Date,User,Cloud Agent ID,Automation ID,Kind,Model,Max Mode,Input (w/ Cache Write),"
+        "Input (w/o Cache Write),Cache Read,Output Tokens,Total Tokens,Cost\n"
+    )
+    for index in range(records):
+        moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(BASE_DAY - 86400 * (index % DAYS) + index % 80000))
+        without, write, read, output = rng.randint(1, 5000), rng.randint(0, 2000), rng.randint(0, 50000), 300
+        cost = "Included" if index % 3 else f"${rng.randint(1, 90) / 100:.2f}"
+        handle.write(
+            f'"{moment}.{index % 1000:03d}Z","person{index // 200}@bench.example","","","Usage-based",'
+            f'"claude-4.5-sonnet","No","{without + write}","{without}","{read}","{output}",'
+            f'"{without + write + read + output}","{cost}"\n'
+        )
+
+
+def openai_dashboard_rows(records: int, handle: TextIO, rng: random.Random) -> None:
+    """One row per user and day, as decimals; every tenth bucket is idle (a row with empty figures)."""
+    handle.write(
+        "start_time,end_time,start_time_iso,end_time_iso,input_tokens,output_tokens,input_cached_tokens,"
+        "input_audio_tokens,output_audio_tokens,num_model_requests,project_id,user_id,api_key_id,model,batch,"
+        "service_tier\n"
+    )
+    for index in range(records):
+        start = BASE_DAY - 86400 * (index % DAYS)
+        iso = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(start))
+        if index % 10 == 9:
+            handle.write(f"{start},{start + 86400},{iso},,,,,,,,,,,,,\n")
+            continue
+        handle.write(
+            f"{start},{start + 86400},{iso},,{rng.randint(30000, 90000)}.0,{rng.randint(1, 10**4)}.0,30000.0,0.0,0.0,"
+            f"4.0,proj_bench,user-{index // DAYS},,gpt-5,FALSE,default\n"
+        )
+
+
+def cursor_commits_rows(records: int, handle: TextIO, rng: random.Random) -> None:
+    handle.write(
+        "commit_hash,user_id,user_email,repo_name,branch_name,is_primary_branch,commit_source,total_lines_added,"
+        "total_lines_deleted,tab_lines_added,tab_lines_deleted,composer_lines_added,composer_lines_deleted,"
+        "non_ai_lines_added,non_ai_lines_deleted,message,commit_ts,created_at\n"
+    )
+    for index in range(records):
+        tab, composer, human = rng.randint(0, 50), rng.randint(0, 80), rng.randint(0, 30)
+        handle.write(
+            f"{index:040x},user_{index // DAYS},person{index // DAYS}@bench.example,corp/api,main,true,ide,"
+            f"{tab + composer + human},0,{tab},0,{composer},0,{human},0,x,{_day(index)}T14:12:03.000Z,\n"
+        )
+
+
+# a dashboard CSV export → (the source that reads it, its row writer)
+CSV_EXPORTS: dict[str, tuple[str, Callable[[int, TextIO, random.Random], None]]] = {
+    "anthropic-console-csv": ("anthropic-usage", anthropic_console_rows),
+    "cursor-usage-events-csv": ("cursor-usage-events", cursor_usage_events_rows),
+    "openai-dashboard-csv": ("openai-usage", openai_dashboard_rows),
+    "cursor-commits-csv": ("cursor-commits", cursor_commits_rows),
+}
+
 # source → (record maker, layout); layouts are the shapes clients save: JSON Lines or a list of API pages
 FORMATS: dict[str, tuple[Callable[[int, random.Random], dict[str, Any]], str]] = {
     "claude-code-analytics": (claude_code, "lines"),
@@ -233,8 +305,12 @@ FORMATS: dict[str, tuple[Callable[[int, random.Random], dict[str, Any]], str]] =
 
 
 def generate(source: str, records: int, path: Path) -> None:
-    make, layout = FORMATS[source]
     rng = random.Random(7)  # noqa: S311  # seeded benchmark data, not secrets
+    if source in CSV_EXPORTS:
+        with path.open("w", encoding="utf-8") as handle:
+            CSV_EXPORTS[source][1](records, handle, rng)
+        return
+    make, layout = FORMATS[source]
     list_key = "items" if source == "cursor-commits" else "data"
     with path.open("w", encoding="utf-8") as handle:
         if layout == "csv":
@@ -326,7 +402,7 @@ def import_in_this_process(source: str, path: Path) -> dict[str, Any]:
 
     peak_rss_reset()
     started = time.perf_counter()
-    summary = usage_import(source=source, paths=[path])
+    summary = usage_import(source=CSV_EXPORTS[source][0] if source in CSV_EXPORTS else source, paths=[path])
     seconds = time.perf_counter() - started
     batch = summary.batches[0]
     assert batch.status == "done", batch.error
@@ -347,7 +423,12 @@ def import_in_this_process(source: str, path: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--source", action="append", choices=sorted(FORMATS), help="repeatable; default: all formats")
+    parser.add_argument(
+        "--source",
+        action="append",
+        choices=sorted([*FORMATS, *CSV_EXPORTS]),
+        help="a source, or a dashboard CSV export (…-csv); repeatable; default: all",
+    )
     parser.add_argument("--import-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -357,7 +438,7 @@ def main() -> None:
     if options.import_file:
         print(json.dumps(import_in_this_process(options.source[0], options.import_file)))
         return
-    for source in options.source or sorted(FORMATS):
+    for source in options.source or sorted([*FORMATS, *CSV_EXPORTS]):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{source}.json"
             generate(source, options.records, path)

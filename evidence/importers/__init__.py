@@ -8,6 +8,7 @@ from evidence.importers.claude_code import ClaudeCodeAnalytics
 from evidence.importers.claude_code_otel import ClaudeCodeOtel
 from evidence.importers.copilot import CopilotMetrics
 from evidence.importers.cursor import CursorCommits, CursorDaily
+from evidence.importers.cursor_usage_events import CursorUsageEvents
 from evidence.importers.generic_csv import GenericCsv
 from evidence.importers.litellm import LiteLLMSpend
 from evidence.importers.openai import OpenAIUsage, OpenAIUsers
@@ -24,6 +25,7 @@ IMPORTERS: dict[str, Importer] = {
         CopilotMetrics(),
         CursorDaily(),
         CursorCommits(),
+        CursorUsageEvents(),
         LiteLLMSpend(),
         GenericCsv(),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from evidence.importers.anthropic_console import CONSOLE_USAGE
 from evidence.importers.base import (
     COUNT,
     FLAG,
@@ -65,6 +66,7 @@ class AnthropicUsage(BucketedUsage):
     provider = PROVIDER
     bucket_fields = ("starting_at", "ending_at")
     description = "Admin API messages usage report pages (buckets of results grouped by account, key, model, …)"
+    csv_shapes = (CONSOLE_USAGE,)
 
     def keep(self, record: dict[str, Any]) -> Kept:
         payload = pick(record, RESULT_SPEC)

@@ -14,7 +14,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:  # the dashboard CSV shapes build on this module's errors and checks
+    from evidence.importers.dashboard_csv import CsvShape
 
 MAX_COUNT = 10**15  # no provider reports a quadrillion of anything for one person and day
 MAX_TEXT = 1000  # identifiers, model names and repository names are short; longer text is not ours to keep
@@ -322,7 +325,8 @@ class Importer:
     provider: ClassVar[str]
     description: ClassVar[str]
     list_keys: ClassVar[tuple[str, ...]] = ("data",)  # where a saved API page holds its records
-    reads_csv: ClassVar[bool] = False
+    reads_csv: ClassVar[bool] = False  # takes CSV rows as they are (LiteLLM's table export, the generic CSV)
+    csv_shapes: ClassVar[tuple[CsvShape, ...]] = ()  # the provider's dashboard CSV exports, read as API records
     has_stand_in_usage: ClassVar[bool] = False  # yields usage rows with stands_in_for_session
 
     def expand(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from evidence.importers.base import (
+    AMOUNT,
     ANY_ID,
     COUNT,
-    FLAG,
     TEXT,
     ActorRef,
     Facts,
@@ -22,14 +22,9 @@ from evidence.importers.base import (
 
 PROVIDER = "github"
 TOOL = "copilot"
-FEATURE_COUNTS = {
-    "loc_added_sum": COUNT,
-    "loc_deleted_sum": COUNT,
-    "code_generation_activity_count": COUNT,
-    "code_acceptance_activity_count": COUNT,
-    "user_initiated_interaction_count": COUNT,
-}
-
+# Only the fields tokenproof reads are kept and checked: GitHub adds fields to these reports (2026: `ai_credits_used`,
+# `totals_by_copilot_app`, `totals_by_3rd_party_agent`), and a strict type on a field nobody reads must not reject a
+# file. Everything else in a row is ignored and never stored.
 SPEC = {
     "day": Required(TEXT),
     "organization_id": ANY_ID,
@@ -40,23 +35,17 @@ SPEC = {
     "code_generation_activity_count": COUNT,
     "code_acceptance_activity_count": COUNT,
     "loc_suggested_to_add_sum": COUNT,
-    "loc_suggested_to_delete_sum": COUNT,
     "loc_added_sum": COUNT,
     "loc_deleted_sum": COUNT,
-    "used_agent": FLAG,
-    "used_chat": FLAG,
-    "used_cli": FLAG,
-    "used_copilot_code_review_active": FLAG,
-    "used_copilot_code_review_passive": FLAG,
-    "totals_by_feature": [{"feature": Required(TEXT), **FEATURE_COUNTS}],
-    "totals_by_ide": [{"ide": Required(TEXT), **FEATURE_COUNTS}],
+    "totals_by_feature": [{"feature": Required(TEXT), "user_initiated_interaction_count": COUNT}],
     "totals_by_cli": {
         "session_count": COUNT,
         "request_count": COUNT,
-        "prompt_count": COUNT,
         "token_usage": {"prompt_tokens_sum": COUNT, "output_tokens_sum": COUNT},
     },
-    "ai_credits_used": COUNT,
+    # Copilot's only cost figure, in AI credits (not dollars), and fractional (12.5): kept with the record as a
+    # decimal; no fact is derived from it until a price per credit is known
+    "ai_credits_used": AMOUNT,
 }
 
 

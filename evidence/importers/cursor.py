@@ -24,6 +24,7 @@ from evidence.importers.base import (
     outcome_rows,
     pick,
 )
+from evidence.importers.cursor_commits_csv import CURSOR_COMMITS
 
 PROVIDER = "cursor"
 TOOL = "cursor"
@@ -128,6 +129,7 @@ class CursorCommits(Importer):
     provider = PROVIDER
     description = "Cursor AI Code Tracking /analytics/ai-code/commits items: AI and non-AI lines per commit"
     list_keys = ("items", "data")
+    csv_shapes = (CURSOR_COMMITS,)
 
     def keep(self, record: dict[str, Any]) -> Kept:
         payload = pick(record, COMMIT_SPEC)

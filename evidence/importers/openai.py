@@ -22,13 +22,13 @@ from evidence.importers.base import (
     moment_from_epoch,
     pick,
 )
+from evidence.importers.openai_dashboard import OPENAI_USAGE
 
 PROVIDER = "openai"
 
 RESULT_SPEC = {
     "start_time": Required(COUNT),
     "end_time": COUNT,
-    "object": TEXT,
     "input_tokens": Required(COUNT),
     "input_cached_tokens": COUNT,
     "input_cache_write_tokens": COUNT,
@@ -68,6 +68,7 @@ class OpenAIUsage(BucketedUsage):
     provider = PROVIDER
     bucket_fields = ("start_time", "end_time")
     description = "Organization usage API pages for completions (buckets of grouped results)"
+    csv_shapes = (OPENAI_USAGE,)
 
     def keep(self, record: dict[str, Any]) -> Kept:
         payload = pick(record, RESULT_SPEC)

@@ -1,8 +1,10 @@
 """Reading a saved provider file as a stream of records, whatever shape an ordinary client saved it in.
 
 Shapes: one API response page (a JSON object whose `data`/`items` list holds the records), a JSON list of pages
-or of records, JSON Lines of records or of pages, or CSV for the sources that export it. A UTF-8 BOM and CRLF
-line endings are accepted. Memory stays flat: JSON Lines and CSV are read a line at a time (JSON Lines with orjson), JSON documents with
+or of records, JSON Lines of records or of pages, or CSV for the sources that export it: a provider's dashboard
+export is recognised by its header and its rows read as the API's records (evidence.importers.dashboard_csv).
+JSON and CSV are told apart by the content, whatever the file is called. A UTF-8 BOM and CRLF line endings are
+accepted. Memory stays flat: JSON Lines and CSV are read a line at a time (JSON Lines with orjson), JSON documents with
 ijson, one record at a time.
 """
 
@@ -20,7 +22,9 @@ from typing import Any, BinaryIO
 import ijson  # type: ignore[import-untyped]  # ijson ships no type information
 import orjson
 
-from evidence.importers.base import Importer
+from evidence.importers.base import Importer, RecordError
+from evidence.importers.dashboard_csv import shape_for
+from evidence.importers.detection import csv_header_explained, not_json_explained, page_explained
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 CSV_FIELD_LIMIT = 128 * 1024
@@ -73,11 +77,10 @@ def records_read(
             records = _json_lines(handle, importer)
         elif first in {b"[", b"{"}:
             records = _json_document(handle, importer, is_list=first == b"[")
-        elif importer.reads_csv:
-            records = _csv_rows(handle)
+        elif importer.reads_csv or importer.csv_shapes:
+            records = _csv_rows(handle, importer)
         else:
-            shown = body[:20].decode("utf-8", errors="replace")
-            raise ReadError("", f"not JSON (it starts with {shown!r}); {importer.source} files are JSON or JSON Lines")
+            raise ReadError("", not_json_explained(importer, body))
         count = 0
         for where, record in records:
             count += 1
@@ -180,8 +183,8 @@ def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> It
                 yield f"record {index}", value
             if count:
                 return
-        keys = " or ".join(f"'{key}'" for key in importer.list_keys)
-        raise ReadError("", f"not a {importer.source} page: no {keys} list of records")
+        handle.seek(start)
+        raise ReadError("", page_explained(importer, handle.read(HEAD_BYTES)))
     except ijson.IncompleteJSONError as error:
         raise ReadError(f"record {count + 1}", f"truncated or malformed JSON ({_short(error)})") from None
     except ijson.JSONError as error:
@@ -194,16 +197,32 @@ def _json_document(handle: BinaryIO, importer: Importer, *, is_list: bool) -> It
         raise ReadError(f"record {count + 1}", f"a value cannot be read ({_short(error)})") from None
 
 
-def _csv_rows(handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:
+def _csv_rows(handle: BinaryIO, importer: Importer) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The rows as they are, or, for a dashboard export, as the API records its shape makes of them."""
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.DictReader(text)
     try:
+        shape = None
+        if importer.csv_shapes:
+            header = [name.strip() for name in reader.fieldnames or ()]
+            reader.fieldnames = header
+            shape = shape_for(frozenset(header), importer.csv_shapes)
+            if shape is None and not importer.reads_csv:
+                raise ReadError("row 1", csv_header_explained(importer, header))
         for row in reader:
             where = f"row {reader.line_num}"
             if None in row:
                 raise ReadError(where, "more values than the header has columns")
-            yield where, row
+            if shape is None:
+                yield where, row
+                continue
+            try:
+                record = shape.record(row)
+            except RecordError as error:
+                raise ReadError(where, str(error)) from None
+            if record is not None:
+                yield where, record
     except UnicodeDecodeError:
         raise ReadError(f"around row {reader.line_num + 1}", "not UTF-8 text") from None
     except csv.Error as error:

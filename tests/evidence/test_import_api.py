@@ -50,7 +50,10 @@ def test_a_rejected_upload_reports_file_line_and_reason(admin_client: Client) ->
     body = upload(admin_client, "claude-code-analytics", "copilot_users_1_day.ndjson")
     detail = admin_client.get(f"/api/evidence/usage/imports/{body['batch']}/").json()
     assert detail["status"] == "rejected"
-    assert detail["error"] == "copilot_users_1_day.ndjson, line 1: missing field 'date'"
+    assert detail["error"] == (
+        "copilot_users_1_day.ndjson, line 1: missing field 'date'; "
+        "this looks like a GitHub Copilot per-user report row, which --source copilot-metrics reads"
+    )
 
 
 def test_unknown_source_is_a_400(admin_client: Client) -> None:

@@ -21,6 +21,7 @@ EXAMPLES = {
     "copilot-metrics": "copilot_users_1_day.ndjson",
     "cursor-daily": "cursor_daily_usage.json",
     "cursor-commits": "cursor_ai_code_commits.json",
+    "cursor-usage-events": "cursor_usage_events.json",
     "litellm-spend": "litellm_spend_logs.json",
     "csv": "generic.csv",
 }

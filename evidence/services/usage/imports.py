@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from evidence.importers import IMPORTERS
 from evidence.importers.base import Importer, Kept, RecordError
+from evidence.importers.detection import record_explained
 from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
 from evidence.services.usage.chunk_writer import TOKEN_KINDS, CallTotals, ChunkWriter, Counts, RecordRejectedError
@@ -300,7 +301,7 @@ def _chunks_write(
                 pending[key] = (where, kept)
                 counts.read += 1
         except RecordError as error:
-            raise RecordRejectedError(where, str(error)) from None
+            raise RecordRejectedError(where, record_explained(importer, record, str(error))) from None
         if len(pending) >= CHUNK_RECORDS:
             writer.flush(pending)
             pending = {}
