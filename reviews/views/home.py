@@ -10,7 +10,6 @@ from reviews.models import EvidenceRun, Packet, ReviewCycle
 from reviews.permissions import packets_visible_get, released_versions_get, request_viewer
 from reviews.selectors import run_phases_get
 
-
 HOME_CYCLES = 5
 
 
