@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
+
+from reviews.errors import ApplicationError
 from reviews.models import Packet, Person, ReviewCycle
 from reviews.self_review import SelfReview, WorkItem, self_review_get
 from reviews.services.self_review import (
@@ -42,8 +45,15 @@ def _correction_for(item: WorkItem) -> tuple[bool, str, str]:
     return True, "claude-code", "Claude Code drafted this change in a session the usage export did not link."
 
 
+def _login_of(person: Person) -> User:
+    """The demo employee's own account: every write is theirs. The demo gives every employee one."""
+    if person.user is None:
+        raise ApplicationError(f"Demo employee {person.email} has no login.")
+    return person.user
+
+
 def _fill(review: SelfReview) -> None:
-    person, cycle, user = review.person, review.cycle, review.person.user
+    person, cycle, user = review.person, review.cycle, _login_of(review.person)
     first = review.items[0]
     ai_assisted, tool, reason = _correction_for(first)
     correction_set(
@@ -92,5 +102,5 @@ def demo_self_reviews_write(*, cycle: ReviewCycle) -> DemoSelfReviews:
             _fill(review)
             writers.append(person)
     for person in first_of_team.values():
-        packet_release(person=person, cycle=cycle, user=person.user)
+        packet_release(person=person, cycle=cycle, user=_login_of(person))
     return DemoSelfReviews(writers=tuple(writers), released=tuple(first_of_team.values()))

@@ -77,7 +77,7 @@ def form_errors(form: forms.Form | forms.BaseFormSet[Any]) -> list[str]:
     if isinstance(form, forms.BaseFormSet):
         nested = [error for entry in form.forms for error in form_errors(entry)]
         return [*nested, *(str(error) for error in form.non_form_errors())]
-    found = []
+    found: list[str] = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else None
         found.extend(f"{label or name.replace('_', ' ').capitalize()}: {error}" for error in errors)
