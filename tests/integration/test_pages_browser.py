@@ -31,8 +31,11 @@ def test_employee_releases_their_packet_and_then_the_manager_sees_it(
     sign_in_as(page, live_server.url, people["alice"])
     page.get_by_role("link", name="Open").first.click()
     assert page.get_by_role("heading", name="Alice").is_visible()
-    page.get_by_role("button", name="Release to my manager").click()
-    assert "Released: your manager can now see this packet." in page.content()
+    page.get_by_role("link", name="Release my latest version to my manager…").click()
+    assert page.get_by_text("Manager (your manager)").is_visible()  # the confirmation names who will see it
+    page.get_by_role("button", name="Release version 1").click()
+    assert "Released: your manager can now see this version." in page.content()
+    page.get_by_role("link", name="Preview").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
