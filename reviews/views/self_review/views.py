@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,6 +60,7 @@ from reviews.views.self_review.forms import (
 IN_PROGRESS = frozenset({Packet.Status.PENDING, Packet.Status.RENDERING})
 HIGHLIGHT_PREFIX = "highlight"
 ITEM_ROW = "reviews/self_review/_item.html"
+CORRECTION_FORM = "reviews/self_review/_correction_form.html"
 SAVED_LINE = "reviews/self_review/_saved.html"
 
 
@@ -145,27 +148,51 @@ def refused(
     return page(request, access=access, errors=errors, bound=bound)
 
 
-def answered(
+# A POST's service call: the workspace it acts on, the form's cleaned data, and the signed-in user.
+ServiceCall = Callable[[SelfReviewAccess, Any, User], object]
+
+
+def posted(
     request: HttpRequest,
+    cycle_id: int,
     *,
-    access: SelfReviewAccess,
-    call: Callable[[], object],
+    form: forms.Form | forms.BaseFormSet[Any],
+    call: ServiceCall,
     anchor: str,
     message: str,
-    bound: Mapping[str, Any] | None = None,
+    bound_as: str | None = None,
     row: str | None = None,
 ) -> HttpResponse:
-    """Make one service call and answer it: the item's row (`row`) or a status line for htmx, else a redirect."""
+    """One POST of the workspace: check the form, make its one service call, and answer.
+
+    A refused form or an ApplicationError is a 400 naming the field (the form kept under `bound_as` on the page).
+    Success redirects back to `anchor`; for htmx it answers with the item's row (the item named by the form's field
+    `row`) or with a one-line status.
+    """
+    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
+    bound = {bound_as: form} if bound_as else None
+    if not form.is_valid():
+        if row is not None and isinstance(form, forms.Form):
+            item = item_of(workspace_of(request, access=access), request.POST.get(row, ""))
+            fragment_context = {"form": form, "item": item}
+            return refused(
+                request,
+                access=access,
+                errors=form_errors(form),
+                fragment=CORRECTION_FORM,
+                fragment_context=fragment_context,
+            )
+        return refused(request, access=access, errors=form_errors(form), bound=bound)
     try:
-        call()
+        call(access, form.cleaned_data, signed_in_user(request))
     except ApplicationError as error:
         return refused(request, access=access, errors=[error.message], bound=bound)
     if not is_htmx(request):
         messages.success(request, message)
         return redirect(reverse("reviews:self-review", kwargs={"cycle_id": access.cycle.pk}) + f"#{anchor}")
-    if row is None:
+    if row is None or not isinstance(form, forms.Form):
         return render(request, SAVED_LINE, {"message": message})
-    item = item_of(workspace_of(request, access=access), row)
+    item = item_of(workspace_of(request, access=access), form.cleaned_data[row])
     return render(request, ITEM_ROW, {"cycle": access.cycle, "item": item, "saved": message})
 
 
@@ -195,159 +222,134 @@ def correction_form_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "reason": correction.reason if correction else "",
         }
     )
-    template = "reviews/self_review/_correction_form.html" if is_htmx(request) else "reviews/self_review/correct.html"
+    template = CORRECTION_FORM if is_htmx(request) else "reviews/self_review/correct.html"
     return render(request, template, {"cycle": access.cycle, "item": item, "form": form})
 
 
 @login_required
 @require_POST
 def correction_save(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
-    form = CorrectionForm(request.POST)
-    if not form.is_valid():
-        item = item_of(workspace_of(request, access=access), request.POST.get("item", ""))
-        return refused(
-            request,
-            access=access,
-            errors=form_errors(form),
-            fragment="reviews/self_review/_correction_form.html",
-            fragment_context={"form": form, "item": item},
-        )
-    data = form.cleaned_data
-    return answered(
+    return posted(
         request,
-        access=access,
-        call=lambda: correction_set(
+        cycle_id,
+        form=CorrectionForm(request.POST),
+        call=lambda access, data, user: correction_set(
             person=access.person,
             cycle=access.cycle,
             item=data["item"],
             ai_assisted=data["ai_assisted"],
             tool=data["tool"],
             reason=data["reason"],
-            user=signed_in_user(request),
+            user=user,
         ),
         anchor="items",
         message="Correction saved: your next version prints it beside the machine's verdict.",
-        row=data["item"],
+        row="item",
     )
 
 
 @login_required
 @require_POST
 def correction_remove(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
-    form = ItemForm(request.POST)
-    if not form.is_valid():
-        return refused(request, access=access, errors=form_errors(form))
-    key = form.cleaned_data["item"]
-    return answered(
+    return posted(
         request,
-        access=access,
-        call=lambda: correction_delete(
-            person=access.person, cycle=access.cycle, item=key, user=signed_in_user(request)
+        cycle_id,
+        form=ItemForm(request.POST),
+        call=lambda access, data, user: correction_delete(
+            person=access.person, cycle=access.cycle, item=data["item"], user=user
         ),
         anchor="items",
         message="Correction removed: the machine's verdict stands.",
-        row=key,
+        row="item",
     )
+
+
+def _picks_after(access: SelfReviewAccess, key: str, *, pick: bool) -> list[HighlightInput]:
+    """The current picks with their words, less `key`, then `key` again at the end when it is picked."""
+    review = self_review_get(person=access.person, cycle=access.cycle, viewer=access.viewer)
+    kept = [entry for entry in highlight_inputs(review) if entry.item != key]
+    return [*kept, HighlightInput(item=key)] if pick else kept
 
 
 @login_required
 @require_POST
 def highlight_pick(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Add one item to the highlights (pick=on) or take it out, keeping the other picks and their words."""
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
-    form = HighlightPickForm(request.POST)
-    if not form.is_valid():
-        return refused(request, access=access, errors=form_errors(form))
-    key, pick = form.cleaned_data["item"], form.cleaned_data["pick"]
-    picks = [entry for entry in highlight_inputs(workspace_of(request, access=access)) if entry.item != key]
-    if pick:
-        picks.append(HighlightInput(item=key))
-    return answered(
+    picking = request.POST.get("pick") == "on"
+    return posted(
         request,
-        access=access,
-        call=lambda: highlights_set(
-            person=access.person, cycle=access.cycle, items=picks, user=signed_in_user(request)
+        cycle_id,
+        form=HighlightPickForm(request.POST),
+        call=lambda access, data, user: highlights_set(
+            person=access.person,
+            cycle=access.cycle,
+            items=_picks_after(access, data["item"], pick=data["pick"]),
+            user=user,
         ),
         anchor="highlights",
-        message=f"{key} {'added to' if pick else 'taken out of'} your highlights.",
+        message="Added to your highlights." if picking else "Taken out of your highlights.",
     )
 
 
 @login_required
 @require_POST
 def highlights_save(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
-    formset = HighlightFormSet(request.POST, prefix=HIGHLIGHT_PREFIX)
-    bound = {"highlights": formset}
-    if not formset.is_valid():
-        return refused(request, access=access, errors=form_errors(formset), bound=bound)
-    picks = [HighlightInput(**entry) for entry in formset.cleaned_data if entry]
-    return answered(
+    return posted(
         request,
-        access=access,
-        call=lambda: highlights_set(
-            person=access.person, cycle=access.cycle, items=picks, user=signed_in_user(request)
+        cycle_id,
+        form=HighlightFormSet(request.POST, prefix=HIGHLIGHT_PREFIX),
+        call=lambda access, data, user: highlights_set(
+            person=access.person,
+            cycle=access.cycle,
+            items=[HighlightInput(**entry) for entry in data if entry],
+            user=user,
         ),
         anchor="highlights",
         message="Highlights saved.",
-        bound=bound,
+        bound_as="highlights",
     )
 
 
 @login_required
 @require_POST
 def flag_explanation_save(request: HttpRequest, cycle_id: int, kind: str) -> HttpResponse:
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
-    form = FlagExplanationForm(request.POST)
-    bound = {f"flag:{kind}": form}
-    if not form.is_valid():
-        return refused(request, access=access, errors=form_errors(form), bound=bound)
-    return answered(
+    return posted(
         request,
-        access=access,
-        call=lambda: flag_explanation_set(
-            person=access.person,
-            cycle=access.cycle,
-            kind=kind,
-            explanation=form.cleaned_data["explanation"],
-            user=signed_in_user(request),
+        cycle_id,
+        form=FlagExplanationForm(request.POST),
+        call=lambda access, data, user: flag_explanation_set(
+            person=access.person, cycle=access.cycle, kind=kind, explanation=data["explanation"], user=user
         ),
         anchor=f"flag-{kind}",
         message="Explanation saved.",
-        bound=bound,
+        bound_as=f"flag:{kind}",
     )
 
 
 @login_required
 @require_POST
 def narrative_save(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
-    form = NarrativeForm(request.POST)
-    bound = {"narrative": form}
-    if not form.is_valid():
-        return refused(request, access=access, errors=form_errors(form), bound=bound)
-    return answered(
+    return posted(
         request,
-        access=access,
-        call=lambda: narrative_set(
-            person=access.person, cycle=access.cycle, text=form.cleaned_data["text"], user=signed_in_user(request)
+        cycle_id,
+        form=NarrativeForm(request.POST),
+        call=lambda access, data, user: narrative_set(
+            person=access.person, cycle=access.cycle, text=data["text"], user=user
         ),
         anchor="narrative",
         message="Narrative saved.",
-        bound=bound,
+        bound_as="narrative",
     )
 
 
 @login_required
 @require_POST
 def version_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
-    return answered(
+    return posted(
         request,
-        access=access,
-        call=lambda: packet_version_start(person=access.person, cycle=access.cycle, user=signed_in_user(request)),
+        cycle_id,
+        form=forms.Form(request.POST),
+        call=lambda access, _data, user: packet_version_start(person=access.person, cycle=access.cycle, user=user),
         anchor="version",
         message="Making a new version: this page shows its progress.",
     )
@@ -374,17 +376,18 @@ def version_status(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def release_confirm(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """GET: which version, and who will see it, by name; POST: release it."""
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
     if request.method == "POST":
-        return answered(
+        return posted(
             request,
-            access=access,
-            call=lambda: packet_release(
-                person=access.person, cycle=access.cycle, user=signed_in_user(request), ip_address=client_ip(request)
+            cycle_id,
+            form=forms.Form(request.POST),
+            call=lambda access, _data, user: packet_release(
+                person=access.person, cycle=access.cycle, user=user, ip_address=client_ip(request)
             ),
             anchor="release",
             message="Released: your manager can now see this version.",
         )
+    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
     review = workspace_of(request, access=access)
     chain = manager_chain_get(person=access.person)
     return render(
@@ -395,12 +398,12 @@ def release_confirm(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def release_withdraw(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    access = self_review_access(request=request, cycle_id=cycle_id, write=True)
-    return answered(
+    return posted(
         request,
-        access=access,
-        call=lambda: packet_release_withdraw(
-            person=access.person, cycle=access.cycle, user=signed_in_user(request), ip_address=client_ip(request)
+        cycle_id,
+        form=forms.Form(request.POST),
+        call=lambda access, _data, user: packet_release_withdraw(
+            person=access.person, cycle=access.cycle, user=user, ip_address=client_ip(request)
         ),
         anchor="release",
         message="Release withdrawn: your manager no longer sees it.",
