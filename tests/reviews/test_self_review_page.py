@@ -148,6 +148,24 @@ def test_htmx_correction_answers_with_the_item_row_only(people: dict[str, Person
     assert "<html" not in html
 
 
+def test_removing_a_correction_restores_the_machine_verdict_in_the_row(
+    people: dict[str, Person], cycle: ReviewCycle
+) -> None:
+    client = signed_in_client(people["alice"])
+    key = first_item_key(client, cycle)
+    client.post(url(cycle, "self-review-corrections"), {"item": key, "ai_assisted": "no", "reason": "by hand"})
+
+    row = client.post(url(cycle, "self-review-correction-remove"), {"item": key}, HTTP_HX_REQUEST="true")
+    again = client.post(url(cycle, "self-review-correction-remove"), {"item": key})
+
+    assert row.status_code == 200
+    assert b"Correction removed" in row.content
+    assert b"not AI-assisted" not in row.content
+    assert not Correction.objects.exists()
+    assert again.status_code == 400  # nothing left to remove: the service says so, naming the item
+    assert f"There is no correction of {key!r}".encode() in again.content.replace(b"&#x27;", b"'")
+
+
 def test_a_correction_over_the_limit_is_a_400_naming_the_reason(people: dict[str, Person], cycle: ReviewCycle) -> None:
     client = signed_in_client(people["alice"])
     key = first_item_key(client, cycle)
