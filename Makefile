@@ -31,6 +31,8 @@ browser:
 lint: install
 	@echo "==> ruff"
 	@$(BIN)/ruff check .
+	@echo "==> import contracts (pyproject.toml's [tool.importlinter])"
+	@$(BIN)/lint-imports
 
 typecheck: install
 	@echo "==> mypy"

@@ -46,7 +46,7 @@ from evidence.models import (  # noqa: E402
     UsageFact,
     UsageSession,
 )
-from evidence.services.evidence_build import facts_build_start  # noqa: E402
+from evidence.tasks.facts import facts_build_start  # noqa: E402
 from reviews.models import Person, ReviewCycle  # noqa: E402
 
 START, END = date(2026, 1, 1), date(2026, 6, 30)

@@ -36,6 +36,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+
+from bench.evidence_build import END, START, populate  # noqa: E402
+from reviews.models import Person, ReviewCycle  # noqa: E402
 from reviews.self_review import self_review_get  # noqa: E402
 from reviews.services.self_review import (  # noqa: E402
     HighlightInput,
@@ -45,10 +48,7 @@ from reviews.services.self_review import (  # noqa: E402
     packet_release,
     packet_version_start,
 )
-
-from bench.evidence_build import END, START, populate  # noqa: E402
-from reviews.models import Person, ReviewCycle  # noqa: E402
-from reviews.services.packets import evidence_run_start  # noqa: E402
+from reviews.tasks import evidence_run_start  # noqa: E402
 
 
 def workspace_prepare(*, commits: int) -> tuple[Person, ReviewCycle]:

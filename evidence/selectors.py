@@ -44,6 +44,11 @@ def facts_build_get(*, build_id: int) -> FactsBuild:
     return FactsBuild.objects.get(pk=build_id)
 
 
+def facts_builds_get(*, build_ids: list[int]) -> dict[int, FactsBuild]:
+    """Several facts builds' rows by id, in one query; ids with no row are left out."""
+    return FactsBuild.objects.in_bulk(build_ids)
+
+
 def previous_cycle_get(*, cycle: ReviewCycle) -> ReviewCycle | None:
     """The latest cycle that ended before this one started, or None."""
     return ReviewCycle.objects.filter(end__lt=cycle.start).order_by("-end", "-pk").first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -14,6 +15,18 @@ from django.db.models.lookups import LessThanOrEqual
 def _within(field: str, limit: int) -> LessThanOrEqual[int]:
     """A text field's length (characters) within a limit, as a database check."""
     return LessThanOrEqual(Length(field), limit)
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def employed_during(self, *, start: date, end: date) -> PersonQuerySet:
+        """Everyone employed for at least one day of start…end (both included); a missing date is open-ended.
+
+        A review cycle's population: people who joined or left during it are in it, for the days they were there.
+        """
+        return self.filter(
+            (Q(employed_from__isnull=True) | Q(employed_from__lte=end))
+            & (Q(employed_to__isnull=True) | Q(employed_to__gte=start))
+        )
 
 
 class Person(models.Model):
@@ -34,6 +47,8 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name", "email"]

@@ -11,9 +11,7 @@ newer version stays a draft until they release again), or any version once the c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -26,48 +24,9 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from reviews.models import Packet, PacketRelease, Person, ReviewCycle
-from reviews.services.audit import audit_record
+from reviews.selectors import packet_released, release_date_passed, released_versions_get
+from reviews.services.audit import PacketAction, audit_record
 from reviews.views.requests import client_ip
-
-
-class PacketAction(StrEnum):
-    """What a viewer does with a packet, named as the audit log records it."""
-
-    VIEW = "packet.view"
-    DOWNLOAD = "packet.download"
-    EXPORT = "packet.export"  # written into an HR export
-    RELEASE = "packet.release"
-    WITHDRAW = "packet.release.withdraw"
-
-
-OPENING_ACTIONS = (PacketAction.VIEW, PacketAction.DOWNLOAD, PacketAction.EXPORT)
-
-
-def release_date_passed(cycle: ReviewCycle) -> bool:
-    """After the cycle's release date managers see every report's latest version, released or not."""
-    return cycle.release_date is not None and cycle.release_date <= timezone.localdate()
-
-
-def current_release_get(*, person: Person, cycle: ReviewCycle) -> PacketRelease | None:
-    """The release in force: the newest not withdrawn. Older ones stay as history, superseded."""
-    return (
-        PacketRelease.objects.filter(person=person, cycle=cycle, withdrawn_at__isnull=True)
-        .select_related("packet")
-        .order_by("-released_at", "-pk")
-        .first()
-    )
-
-
-def released_packet_ids(*, packets: Sequence[Packet]) -> set[int]:
-    """Which of these versions were released and not withdrawn (one query)."""
-    return set(
-        PacketRelease.objects.filter(packet__in=packets, withdrawn_at__isnull=True).values_list("packet_id", flat=True)
-    )
-
-
-def packet_released(packet: Packet) -> bool:
-    """Whether this version was released and not withdrawn (the one in force, or one it superseded)."""
-    return PacketRelease.objects.filter(packet=packet, withdrawn_at__isnull=True).exists()
 
 
 @dataclass(frozen=True)
@@ -233,16 +192,6 @@ def packets_visible_get(*, viewer: Viewer) -> list[Packet]:
         if sees_latest or released.get(key) == packet.pk:
             shown.setdefault(key, packet)
     return sorted(shown.values(), key=lambda packet: (-packet.cycle.start.toordinal(), packet.person.name))
-
-
-def released_versions_get(*, person_ids: frozenset[int]) -> dict[tuple[int, int], int]:
-    """The packet id of each release in force (the newest not withdrawn), by (cycle id, person id); one query."""
-    releases = (
-        PacketRelease.objects.filter(person_id__in=person_ids, withdrawn_at__isnull=True)
-        .order_by("released_at", "pk")
-        .values_list("cycle_id", "person_id", "packet_id")
-    )
-    return {(cycle_id, person_id): packet_id for cycle_id, person_id, packet_id in releases}
 
 
 class IsHROrAdmin(BasePermission):

@@ -5,25 +5,23 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from evidence.facts.schema import stored_facts
-from evidence.models import FactsBuild
-from reviews.models import Annotation, EvidenceRun, Packet, Person, ReviewCycle
+from evidence.selectors import facts_builds_get
+from reviews.models import Annotation, EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
 from reviews.printing.context import PacketContext, packet_context_build
 from reviews.printing.pdf import FACTS_ATTACHMENT_NAME
 
 
 def cycle_population(*, cycle: ReviewCycle) -> QuerySet[Person]:
     """Everyone employed for at least one day of the cycle, by name (never by any usage figure)."""
-    employed = (Q(employed_from__isnull=True) | Q(employed_from__lte=cycle.end)) & (
-        Q(employed_to__isnull=True) | Q(employed_to__gte=cycle.start)
-    )
-    return Person.objects.filter(employed).order_by("name", "email")
+    return Person.objects.employed_during(start=cycle.start, end=cycle.end).order_by("name", "email")
 
 
 @dataclass(frozen=True)
@@ -42,13 +40,13 @@ class RunPhase:
 
 def run_phases_get(*, runs: list[EvidenceRun]) -> dict[int, RunPhase]:
     """Each run's phase, in one query for the facts builds, so a page of runs costs the same however many."""
-    builds = FactsBuild.objects.in_bulk([run.facts_build_id for run in runs if run.facts_build_id is not None])
+    builds = facts_builds_get(build_ids=[run.facts_build_id for run in runs if run.facts_build_id is not None])
     phases = {}
     for run in runs:
         build = builds.get(run.facts_build_id) if run.facts_build_id is not None else None
         if run.status in EvidenceRun.TERMINAL:
             phases[run.pk] = RunPhase("finished", run.done, run.failed, run.total)
-        elif build is not None and build.status not in FactsBuild.TERMINAL:
+        elif build is not None and build.status not in build.TERMINAL:
             phases[run.pk] = RunPhase("facts", build.done, build.failed, build.total)
         else:
             phases[run.pk] = RunPhase("packets", run.done, run.failed, run.total)
@@ -115,3 +113,43 @@ def embedded_facts_read(*, pdf: bytes) -> dict[str, Any] | None:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError):
         return None
     return facts if isinstance(facts, dict) else None
+
+
+# Releases: which version a person's manager chain sees (reviews.permissions decides with these).
+
+
+def release_date_passed(cycle: ReviewCycle) -> bool:
+    """After the cycle's release date managers see every report's latest version, released or not."""
+    return cycle.release_date is not None and cycle.release_date <= timezone.localdate()
+
+
+def current_release_get(*, person: Person, cycle: ReviewCycle) -> PacketRelease | None:
+    """The release in force: the newest not withdrawn. Older ones stay as history, superseded."""
+    return (
+        PacketRelease.objects.filter(person=person, cycle=cycle, withdrawn_at__isnull=True)
+        .select_related("packet")
+        .order_by("-released_at", "-pk")
+        .first()
+    )
+
+
+def released_packet_ids(*, packets: Sequence[Packet]) -> set[int]:
+    """Which of these versions were released and not withdrawn (one query)."""
+    return set(
+        PacketRelease.objects.filter(packet__in=packets, withdrawn_at__isnull=True).values_list("packet_id", flat=True)
+    )
+
+
+def packet_released(packet: Packet) -> bool:
+    """Whether this version was released and not withdrawn (the one in force, or one it superseded)."""
+    return PacketRelease.objects.filter(packet=packet, withdrawn_at__isnull=True).exists()
+
+
+def released_versions_get(*, person_ids: frozenset[int]) -> dict[tuple[int, int], int]:
+    """The packet id of each release in force (the newest not withdrawn), by (cycle id, person id); one query."""
+    releases = (
+        PacketRelease.objects.filter(person_id__in=person_ids, withdrawn_at__isnull=True)
+        .order_by("released_at", "pk")
+        .values_list("cycle_id", "person_id", "packet_id")
+    )
+    return {(cycle_id, person_id): packet_id for cycle_id, person_id, packet_id in releases}

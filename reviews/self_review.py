@@ -14,8 +14,9 @@ from evidence.facts.schema import EvidenceFactsDict, Verdict, WorkItemDict, Work
 from evidence.selectors import evidence_facts_stored_get
 from reviews.models import Annotation, AuditEvent, Packet, PacketRelease, Person, ReviewCycle
 from reviews.models import Correction as CorrectionRow
-from reviews.permissions import OPENING_ACTIONS, Viewer, current_release_get, release_date_passed
 from reviews.printing.context import FLAG_NAMES, OUTCOME_FIGURES, outcome_figure
+from reviews.selectors import current_release_get, release_date_passed
+from reviews.services.audit import OPENING_ACTIONS
 
 MAX_HIGHLIGHTS = 5
 
@@ -138,12 +139,13 @@ class VersionsDiff:
         return not (self.items_added or self.items_removed or self.figures_changed or self.corrections_applied)
 
 
-def self_review_get(*, person: Person, cycle: ReviewCycle, viewer: Viewer | None = None) -> SelfReview:
+def self_review_get(*, person: Person, cycle: ReviewCycle, read_only: bool = False) -> SelfReview:
     """The workspace of one person for one cycle.
 
     Items come from the latest finished version's facts (else the facts the last build stored; else there are
     none yet), with the employee's current corrections, picks and words laid over them, so a change shows at once
-    and the next version computes with it. `viewer` decides `read_only`; without one, only a closed cycle does.
+    and the next version computes with it. `read_only` is set for a caller who is not the owner (HR reading:
+    reviews.permissions.SelfReviewAccess.owner); a closed cycle is read-only for everyone.
     """
     versions = list(
         Packet.objects.filter(person=person, cycle=cycle).defer("facts", "annotations").order_by("-version")
@@ -170,7 +172,6 @@ def self_review_get(*, person: Person, cycle: ReviewCycle, viewer: Viewer | None
         )
         for flag in (facts["flags"] if facts else [])
     )
-    not_owner = viewer is not None and viewer.person_id != person.pk
     return SelfReview(
         person=person,
         cycle=cycle,
@@ -191,7 +192,7 @@ def self_review_get(*, person: Person, cycle: ReviewCycle, viewer: Viewer | None
         items=items,
         flags=flags,
         narrative=narrative,
-        read_only=cycle.state == ReviewCycle.State.CLOSED or not_owner,
+        read_only=read_only or cycle.state == ReviewCycle.State.CLOSED,
     )
 
 

@@ -63,7 +63,7 @@ def org_chart() -> dict[str, Person]:
 
 def org_chart_with_packets() -> dict[str, Person]:
     """The org chart above with one finished packet each, from a run of cycle C1 (2026-01-01 to 2026-06-30)."""
-    from reviews.services.packets import evidence_run_start
+    from reviews.tasks import evidence_run_start
 
     chart = org_chart()
     evidence_run_start(cycle=make_cycle(name="C1", start=date(2026, 1, 1), end=date(2026, 6, 30)))

@@ -166,16 +166,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_VISIBILITY_TIMEOUT = env_int("TOKENPROOF_VISIBILITY_TIMEOUT", default=2 * 3600, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
-CELERY_TASK_ROUTES = {
-    "reviews.build_packet": {"queue": "render"},
-    "reviews.finalize_run": {"queue": "render"},
-    "reviews.finalize_export": {"queue": "render"},
-}
+# Each task names its own queue (the render queue: reviews.tasks) and beat's schedule is in config/celery.py, both
+# through the task objects, so a renamed task cannot leave a route or a schedule entry behind.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_BEAT_SCHEDULE = {
-    "reconcile-evidence-runs": {"task": "reviews.reconcile_runs", "schedule": 300.0},
-    "sync-github-nightly": {"task": "evidence.sync_github_all", "schedule": 24 * 3600.0},
-}
 
 # A task delivered this many times without finishing is a poison message: its row is marked FAILED.
 TOKENPROOF_MAX_TASK_ATTEMPTS = env_int("TOKENPROOF_MAX_TASK_ATTEMPTS", default=3, minimum=1)

@@ -104,6 +104,7 @@ def activity_load(*, person: Person, window: Window) -> Activity:
     commits_in_window = Commit.objects.filter(
         Q(person=person) | Q(pk__in=co_authored),
         is_present=True,
+        on_default_branch=True,
         committed_at__gte=window.start_at,
         committed_at__lt=window.end_before,
     )

@@ -1,4 +1,4 @@
-"""Caveats from the research, attached to the figures they qualify (research/anchors.md §2 and §5)."""
+"""Caveats from published research, attached to the figures they qualify; each caveat names its study."""
 
 from __future__ import annotations
 

@@ -20,10 +20,12 @@ def blame_file(repo: Path, rev: str, file_path: str, since: str | None = None) -
     """Lines of FILE_PATH at REV, counted by the commit that last changed each one.
 
     With SINCE, blame walks only SINCE..REV: older lines go to the boundary commit, and git stops digging.
+    `-M` keeps lines moved or copied within the file at the commit that wrote them (git documents it as
+    detecting moved lines within a file): code moved is not new code of the person who moved it.
     """
     revision = f"{since}..{rev}" if since else rev
     process = subprocess.run(  # noqa: S603 - fixed argument list
-        ["git", "-C", str(repo), "blame", "--incremental", revision, "--", file_path],  # noqa: S607
+        ["git", "-C", str(repo), "blame", "--incremental", "-M", revision, "--", file_path],  # noqa: S607
         capture_output=True,
         check=False,
     )

@@ -72,9 +72,10 @@ def ai_share_measure(
 ) -> AiShare:
     """CLASSIFY maps each commit of the range to (credited human's name, AI-attributed?).
 
-    Only files the range touched can hold its lines, so only those are blamed, side by side.
+    Only files the range touched can hold its lines, so only those are blamed, side by side. The range is read
+    for its paths only, never its patches: a partial clone, or one missing an old blob, gives the same figure.
     """
-    records = list(commits_read(path=repo, revision_range=f"{from_ref}..{to_ref}"))
+    records = list(commits_read(path=repo, revision_range=f"{from_ref}..{to_ref}", line_counts=False))
     verdicts = classify(records)
     touched = {change.path for record in records for change in record.files}
     blameable, skipped = text_files_at(repo, to_ref)

@@ -167,7 +167,8 @@ class RepoSync:
             self.phase_done("commits", top_sha=new_top)
 
     def commit_store(self, sha: str) -> None:
-        if Commit.objects.filter(repository=self.repository, sha=sha).exists():
+        """A commit of the default branch's listing: an outcome, even if a PR's branch listing stored it first."""
+        if Commit.objects.filter(repository=self.repository, sha=sha).update(on_default_branch=True):
             return
         detail = self.gh_repo.get_commit(sha)
         record = self.commit_record(detail.raw_data)
@@ -227,7 +228,7 @@ class RepoSync:
         raw = pull.raw_data  # reading it completes the lazy object: one request for the full pull request
         files = list(pull.get_files())
         reviews = list(pull.get_reviews())
-        branch_commits = list(pull.get_commits())
+        branch_commits = self.pull_commits_list(pull, raw)
         body = raw.get("body") or ""
         labels = [label["name"] for label in raw.get("labels", [])]
         markers = self.body_markers(body)
@@ -275,6 +276,15 @@ class RepoSync:
             review_comments_link(pull_request=row)
         self.result.pulls += 1
 
+    def pull_commits_list(self, pull: Any, raw: dict[str, Any]) -> list[Any]:
+        """Every commit of the pull request. GitHub's pull request listing stops at 250 commits (as its docs say); a
+        longer one is read from the compare endpoint, which pages through all of them (up to 10,000)."""
+        listed = list(pull.get_commits())
+        head, base = (raw.get("head") or {}).get("sha"), (raw.get("base") or {}).get("sha")
+        if (raw.get("commits") or 0) <= len(listed) or not head or not base:
+            return listed
+        return list(self.gh_repo.compare(base, head).get_commits(comparison_commits_per_page=self.requester.per_page))
+
     def body_markers(self, body: str) -> list[str]:
         return pull_request_markers(body=body, rules=self.rules)
 
@@ -311,9 +321,14 @@ class RepoSync:
         missing = [
             c for c in branch_commits if not Commit.objects.filter(repository=self.repository, sha=c.sha).exists()
         ]
-        if missing:  # branch commits of a squash merge: stored from the list's shape (it carries no line counts)
+        if missing:
+            # Branch commits of a squash or rebase merge, or of an open PR: the default branch's listing, read
+            # first, does not hold them, so they are work in progress, not outcomes. Stored from the list's shape
+            # (it carries no line counts).
             logins = {c.sha: (c.author.login if c.author else "") for c in missing}
             records = [self.commit_record(c.raw_data) for c in missing]
+            for record in records:
+                record.on_default_branch = False
             commits_store(repository=self.repository, records=records, logins=logins, people=self.people)
         shas = [c.sha for c in branch_commits] + ([merge_sha] if merge_sha else [])
         commits = list(Commit.objects.filter(repository=self.repository, sha__in=shas))

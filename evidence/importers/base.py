@@ -231,6 +231,11 @@ class ActorRef:
     automation: bool = False
 
 
+# The token counts a usage row, a session and a usage fact carry, by field name: input neither read from nor written to
+# the prompt cache, cache reads, cache writes, output (the split of Anthropic's usage report; tokens, not thousands).
+TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")
+
+
 @dataclass(slots=True)
 class UsageRow:
     actor: ActorRef

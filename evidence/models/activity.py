@@ -16,7 +16,16 @@ class Repository(models.Model):
         LOCAL = "local", "Local git repository"
 
     host = models.CharField(max_length=16, choices=Host.choices)
-    full_name = models.CharField(max_length=255, help_text="owner/name on GitHub; the folder name for local git")
+    full_name = models.CharField(
+        max_length=255,
+        help_text="owner/name on GitHub; for local git the origin URL's owner/name, else the folder name (display only)",
+    )
+    identity = models.CharField(
+        max_length=512,
+        blank=True,
+        help_text="what the repository is, never its folder: github.com/owner/name (the GitHub full name or the "
+        "normalised origin URL), else root:<root commit SHA>; empty until first synced or imported",
+    )
     base_url = models.CharField(max_length=255, blank=True, help_text="the API base URL for GitHub Enterprise")
     local_path = models.CharField(max_length=1024, blank=True)
     default_branch = models.CharField(max_length=255, blank=True)
@@ -28,7 +37,11 @@ class Repository(models.Model):
     class Meta:
         verbose_name_plural = "repositories"
         constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["host", "full_name"], name="repository_unique"),
+            # Local clones of unrelated repositories may share a folder name: only GitHub's names are unique.
+            models.UniqueConstraint(
+                fields=["host", "full_name"], condition=Q(host="github"), name="repository_github_unique"
+            ),
+            models.UniqueConstraint(fields=["identity"], condition=~Q(identity=""), name="repository_identity_unique"),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +105,11 @@ class Commit(models.Model):
         null=True, blank=True, help_text="added lines changed again within 21 days"
     )
     is_present = models.BooleanField(default=True, help_text="false once the commit left the history (force-push)")
+    on_default_branch = models.BooleanField(
+        default=True,
+        help_text="reachable from the default branch: an outcome; false for work in progress on other branches "
+        "(and a squash-merged branch left behind)",
+    )
     lines_moved = models.PositiveIntegerField(
         null=True,
         blank=True,

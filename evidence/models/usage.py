@@ -13,8 +13,8 @@ from django.db.models.deletion import Collector
 from reviews.models import Person
 
 # BULK_WRITTEN: raw records and facts are written in bulk by the usage import only, with ids it has just read or
-# created in the same transaction. On PostgreSQL a foreign-key constraint checks each such row again at commit
-# (measured: 26.8 s against 22.5 s for a 100,000-record import), so these columns have none. Deleting a batch, actor or person
+# created in the same transaction. On PostgreSQL a foreign-key constraint checks each such row again at commit, a
+# cost docs/benchmarks.md measures, so these columns have none. Deleting a batch, actor or person
 # through Django still runs their on_delete rules, and tests/evidence/test_usage_fact_relations.py checks it.
 
 
@@ -55,7 +55,7 @@ class PayloadField(models.JSONField):
     """A JSON object stored as the text it was given: PostgreSQL's `json`, not `jsonb`.
 
     Raw records are written once per import and read back whole, never queried inside, so jsonb's binary form
-    buys nothing: parsing into it was about a quarter of the cost of copying raw records in (0.95 of 3.5 s for 100,000).
+    buys nothing and costs its parsing on every copy (docs/benchmarks.md).
     """
 
     def db_type(self, connection: BaseDatabaseWrapper) -> str | None:

@@ -1,18 +1,18 @@
-"""Building and storing evidence facts: one person, or a whole cycle fanned out in chunks with progress in rows.
+"""Building and storing evidence facts: one person, or a whole cycle in chunks with progress in rows.
 
-Everything here is rerun-safe. A person's snapshot is one row per person and cycle, replaced on rebuild; a chunk
-delivered twice rebuilds the same rows; finalize counts from the rows and settles team bands once all are built.
+The cycle-wide build's canvas (a chord of chunk tasks) is assembled in evidence.tasks.facts; this module only
+creates, builds and closes the rows. Everything here is rerun-safe. A person's snapshot is one row per person and
+cycle, replaced on rebuild; a chunk delivered twice rebuilds the same rows; finalize counts from the rows and
+settles team bands once all are built.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Any
 
-from celery.canvas import Signature
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 
 from evidence.facts.build import person_facts_build
@@ -46,22 +46,13 @@ def evidence_build(*, person: Person, cycle: ReviewCycle, build: FactsBuild | No
     return stored
 
 
-def facts_build_start(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE) -> FactsBuild:
-    """Create the build row and fan out one task per chunk of people after commit; finalize runs after them."""
-    from evidence.tasks.facts import fan_out_rollback_unsafe
-
-    with transaction.atomic():
-        build = facts_build_create(cycle=cycle, chunk_size=chunk_size)
-        transaction.on_commit(lambda: fan_out_rollback_unsafe(build_id=build.pk))
-    return build
-
-
 def facts_build_create(
     *, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE, person_ids: list[int] | None = None
 ) -> FactsBuild:
-    """The build row alone, for a caller that sends the chunks itself (the packet run builds facts first).
+    """The build row, counting the cycle's population (or only `person_ids`: a run for some people); the caller
+    sends its chunks after commit, for the same people.
 
-    `person_ids` counts only them (a run for some people); the caller then sends their chunks.
+    Raises ApplicationError when chunk_size is below 1 or nobody is employed during the cycle.
     """
     if chunk_size < 1:
         raise ApplicationError(f"Chunk size must be at least 1, not {chunk_size}.")
@@ -71,25 +62,19 @@ def facts_build_create(
     return FactsBuild.objects.create(cycle=cycle, total=len(people), chunk_size=chunk_size)
 
 
-def facts_build_fan_out_rollback_unsafe(
-    *, build_id: int, then: Signature[Any], person_ids: list[int] | None = None
-) -> None:
-    """Send the build's chunks with `then` as the chord's body in place of the build's own finalize.
-
-    `then` must call facts_build_finalize first: that is what settles the team bands. `person_ids` sends only
-    theirs (the people facts_build_create counted). Call only after commit.
-    """
-    from evidence.tasks.facts import fan_out_rollback_unsafe
-
-    fan_out_rollback_unsafe(build_id=build_id, then=then, person_ids=person_ids)
-
-
 def population_ids(*, cycle: ReviewCycle) -> list[int]:
     """Everyone employed for at least one day of the cycle, in id order (never by any usage figure)."""
-    employed = (Q(employed_from__isnull=True) | Q(employed_from__lte=cycle.end)) & (
-        Q(employed_to__isnull=True) | Q(employed_to__gte=cycle.start)
+    return list(
+        Person.objects.employed_during(start=cycle.start, end=cycle.end).order_by("pk").values_list("pk", flat=True)
     )
-    return list(Person.objects.filter(employed).order_by("pk").values_list("pk", flat=True))
+
+
+def facts_build_chunks(*, build_id: int, person_ids: list[int] | None = None) -> list[list[int]]:
+    """The build's people (the cycle's population, or `person_ids`) as lists of person ids, each at most the
+    build's chunk size, in the order given (id order for the population)."""
+    build = FactsBuild.objects.select_related("cycle").get(pk=build_id)
+    people = population_ids(cycle=build.cycle) if person_ids is None else person_ids
+    return [people[index : index + build.chunk_size] for index in range(0, len(people), build.chunk_size)]
 
 
 def facts_build_chunk(*, build_id: int, person_ids: list[int]) -> int:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 
+from evidence.attribution import is_agent, rules_load
 from evidence.importers.base import ActorRef, AliasRow
-from evidence.models import SourceActor, ToolOutcomeFact, ToolReportedCommit, UsageFact, UsageSession
+from evidence.models import Commit, SourceActor, ToolOutcomeFact, ToolReportedCommit, UsageFact, UsageSession
 from reviews.errors import ApplicationError
 from reviews.models import Identity, Person
 
@@ -250,3 +251,47 @@ def unresolved_actors() -> QuerySet[SourceActor]:
         .annotate(tokens=Coalesce(Sum(tokens + F("usage_facts__output")), Value(0)))
         .order_by("-pk")
     )
+
+
+def unresolved_commit_emails() -> list[tuple[str, int]]:
+    """(author e-mail, commits) of commits credited to nobody, by e-mail: the repository side of unresolved identities.
+
+    E-mails are lower-cased and read after `.mailmap`. Agents (ladder rules) and GitHub bot accounts
+    (`…[bot]@users.noreply.github.com`: dependabot, renovate, github-actions) are automation, never listed.
+    """
+    rules = rules_load()
+    rows = (
+        Commit.objects.filter(person__isnull=True)
+        .exclude(author_email="")
+        .exclude(author_email__icontains="[bot]@")
+        .annotate(email=Lower("author_email"))
+        .values_list("email", "author_name")
+        .annotate(commits=Count("pk"))
+    )
+    counts: dict[str, int] = {}
+    for email, name, commits in rows:
+        if not is_agent(name=name, email=email, rules=rules):
+            counts[email] = counts.get(email, 0) + commits
+    return sorted(counts.items())
+
+
+@transaction.atomic
+def commit_email_map(
+    *, email: str, person: Person, valid_from: dt.date | None = None, valid_to: dt.date | None = None
+) -> int:
+    """Map a commit author e-mail to a person (optionally only for a period, by commit date): an email Identity,
+    and the commits by it credited to nobody are credited to them. Returns the commits re-credited."""
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ApplicationError(f"{email}: the mapping ends ({valid_to}) before it starts ({valid_from})")
+    Identity.objects.update_or_create(
+        kind=Identity.Kind.EMAIL,
+        value=email.lower(),
+        valid_from=valid_from,
+        defaults={"person": person, "valid_to": valid_to},
+    )
+    commits = Commit.objects.filter(person__isnull=True, author_email__iexact=email)
+    if valid_from is not None:
+        commits = commits.filter(committed_at__date__gte=valid_from)
+    if valid_to is not None:
+        commits = commits.filter(committed_at__date__lte=valid_to)
+    return commits.update(person=person)

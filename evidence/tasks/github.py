@@ -6,14 +6,13 @@ from celery import Task, shared_task
 
 from evidence.github.faults import SyncDeferred
 from evidence.github.token_lock import TokenBusy
+from evidence.services.activity.github import github_repo_sync, github_sync_all
 
 MAX_SYNC_RETRIES = 12
 
 
 @shared_task(bind=True, name="evidence.sync_github_repo", acks_late=True, max_retries=MAX_SYNC_RETRIES)
 def sync_github_repo(self: Task[[int], str], repository_id: int) -> str:
-    from evidence.services.activity.github import github_repo_sync
-
     try:
         synced = github_repo_sync(repository_id=repository_id)
     except TokenBusy as busy:
@@ -35,6 +34,4 @@ def sync_github_repo(self: Task[[int], str], repository_id: int) -> str:
 
 @shared_task(name="evidence.sync_github_all")
 def sync_github_all() -> int:
-    from evidence.services.activity.github import github_sync_all
-
     return github_sync_all()

@@ -17,8 +17,7 @@ from reviews.api.runs import RunDetailApi
 from reviews.models import ReviewCycle
 from reviews.permissions import IsHROrAdmin, IsHROrAdminToWrite, signed_in_user
 from reviews.services.cycles import cycle_create
-from reviews.services.exports import cycle_export_start
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import cycle_export_start, evidence_run_start
 
 
 class CycleListApi(APIView):

@@ -12,13 +12,9 @@ from rest_framework.views import APIView
 
 from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import Packet
-from reviews.permissions import (
-    PacketAction,
-    packet_access,
-    packets_visible_get,
-    released_packet_ids,
-    request_viewer,
-)
+from reviews.permissions import packet_access, packets_visible_get, request_viewer
+from reviews.selectors import released_packet_ids
+from reviews.services.audit import PacketAction
 
 
 class PacketListApi(APIView):

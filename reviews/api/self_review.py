@@ -30,8 +30,8 @@ from reviews.services.self_review import (
     narrative_set,
     packet_release,
     packet_release_withdraw,
-    packet_version_start,
 )
+from reviews.tasks import packet_version_start
 from reviews.views.requests import client_ip
 
 PERSON_PARAMETER = OpenApiParameter(
@@ -123,7 +123,7 @@ class SelfReviewApi(APIView):
     @extend_schema(parameters=[PERSON_PARAMETER], responses={200: OutputSerializer})
     def get(self, request: Request, cycle_id: int) -> Response:
         access = _read(request, cycle_id)
-        review = self_review_get(person=access.person, cycle=access.cycle, viewer=access.viewer)
+        review = self_review_get(person=access.person, cycle=access.cycle, read_only=not access.owner)
         return Response(self.OutputSerializer(review).data)
 
 
@@ -143,6 +143,8 @@ class CorrectionCreateApi(APIView):
 
 
 class CorrectionDeleteApi(APIView):
+    """Take a correction back. `item` is the work item's key, URL-encoded: `acme%2Fpayments%20%23107`."""
+
     @extend_schema(responses={204: None})
     def delete(self, request: Request, cycle_id: int, item: str) -> Response:
         access = _write(request, cycle_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,10 @@ ENGINEERS_PER_TEAM = 8
 ENGINEERS_IN_TEAM = {"Growth": ENGINEERS_PER_TEAM + 3}
 CLAUDE_CODE_TEAMS = frozenset({"Growth"})
 DOMAIN = "example.com"
+# The demo's stories, by position among each team's engineers (team_engineers): the usage side (usage.py) and the
+# repository side (repos.py) each tell their half of them. Engineers past the list are ordinary mixed users.
+ARCHETYPES = ("efficient", "idle_loop", "churner", "non_user", "reviewer", "no_repo_work")
+ORDINARY = "ordinary"
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,26 @@ def demo_people(*, seed: int) -> list[DemoPerson]:
         people.append(manager)
         people.extend(person(team, manager.email) for _ in range(ENGINEERS_IN_TEAM.get(team, ENGINEERS_PER_TEAM)))
     return people
+
+
+def team_engineers(people: Sequence[DemoPerson]) -> dict[str, tuple[DemoPerson, list[DemoPerson]]]:
+    """Each team's manager (the team's first person) and engineers (their reports), in list order."""
+    teams: dict[str, tuple[DemoPerson, list[DemoPerson]]] = {}
+    for team in TEAMS:
+        members = [person for person in people if person.team == team]
+        if members:
+            manager = members[0]
+            teams[team] = (manager, [person for person in members if person.manager_email == manager.email])
+    return teams
+
+
+def demo_archetypes(people: Sequence[DemoPerson]) -> dict[str, str]:
+    """email → archetype name, for every engineer (managers, the head and HR are not in the map)."""
+    return {
+        person.email: ARCHETYPES[index] if index < len(ARCHETYPES) else ORDINARY
+        for _, engineers in team_engineers(people).values()
+        for index, person in enumerate(engineers)
+    }
 
 
 def demo_people_csv_write(*, path: Path, seed: int) -> list[DemoPerson]:

@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 PREFIX = "/api/v3"
+# GitHub documents that "List commits on a pull request" returns at most 250 commits.
+PULL_COMMITS_LIMIT = 250
 
 
 @dataclass
@@ -207,8 +209,13 @@ class StandinHandler(BaseHTTPRequestHandler):
             self.reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
             return
         payload, paginate = found
-        if paginate:
-            self.reply_page(payload, query, base + parts.path.removeprefix(PREFIX))
+        url = base + parts.path.removeprefix(PREFIX)
+        if isinstance(paginate, str):  # a listing inside an object, as compare pages its `commits`
+            items, extra = self.page_slice(payload[paginate], query, url)
+            self.reply(200, {**payload, paginate: items}, extra=extra)
+        elif paginate:
+            items, extra = self.page_slice(payload, query, url)
+            self.reply(200, items, extra=extra)
         else:
             self.reply(200, payload)
 
@@ -239,7 +246,11 @@ class StandinHandler(BaseHTTPRequestHandler):
         else:
             self.reply(502, {"message": "Server Error"})
 
-    def reply_page(self, items: list[dict[str, Any]], query: dict[str, str], url: str) -> None:
+    @staticmethod
+    def page_slice(
+        items: list[dict[str, Any]], query: dict[str, str], url: str
+    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """One page of ITEMS, and the Link header to the others."""
         per_page = max(1, min(100, int(query.get("per_page", "30"))))
         page = max(1, int(query.get("page", "1")))
         last = max(1, -(-len(items) // per_page))
@@ -248,7 +259,7 @@ class StandinHandler(BaseHTTPRequestHandler):
             if (rel in ("next", "last") and page < last) or (rel in ("first", "prev") and page > 1):
                 links.append(f'<{url}?{urlencode({**query, "page": number, "per_page": per_page})}>; rel="{rel}"')
         extra = {"Link": ", ".join(links)} if links else {}
-        self.reply(200, items[(page - 1) * per_page : page * per_page], extra=extra)
+        return items[(page - 1) * per_page : page * per_page], extra
 
     def reply(
         self,
@@ -285,7 +296,7 @@ class StandinHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def route(self, path: str, query: dict[str, str], base: str) -> tuple[Any, bool] | None:
+    def route(self, path: str, query: dict[str, str], base: str) -> tuple[Any, bool | str] | None:
         state = self.server.state
         segments = [segment for segment in path.split("/") if segment]
         if segments[:2] == ["orgs", state.org]:
@@ -310,6 +321,16 @@ class StandinHandler(BaseHTTPRequestHandler):
             if commit is None:
                 commit = next((c for pull in repo.pulls for c in pull_commits(repo, pull) if c.sha == rest[1]), None)
             return (commit_json(base, repo_url, commit, detail=True), False) if commit else None
+        if len(rest) == 2 and rest[0] == "compare" and "..." in rest[1]:
+            base_sha, _, head_sha = rest[1].partition("...")
+            ahead = commits_between(repo, base_sha, head_sha)
+            compared = [commit_json(base, repo_url, commit, detail=False) for commit in ahead]
+            return {
+                "status": "ahead",
+                "ahead_by": len(ahead),
+                "total_commits": len(ahead),
+                "commits": compared,
+            }, "commits"
         if rest == ["pulls", "comments"]:
             since = query.get("since") or ""
             comments = [comment for pull in repo.pulls for comment in review_comments_json(base, repo_url, pull)]
@@ -330,14 +351,15 @@ class StandinHandler(BaseHTTPRequestHandler):
                 return None
             tail = rest[2:]
             if not tail:
-                return pull_json(base, repo_url, pull, detail=True), False
+                return pull_json(base, repo_url, pull, detail=True, commits=repo.commits), False
             if tail == ["files"]:
                 return [
                     {"filename": name, "additions": add, "deletions": rem, "changes": add + rem, "status": "modified"}
                     for name, add, rem in pull.files
                 ], True
             if tail == ["commits"]:
-                return [commit_json(base, repo_url, commit, detail=False) for commit in pull_commits(repo, pull)], True
+                listed = pull_commits(repo, pull)[:PULL_COMMITS_LIMIT]
+                return [commit_json(base, repo_url, commit, detail=False) for commit in listed], True
             if tail == ["reviews"]:
                 return [review_json(base, repo_url, pull, review) for review in pull.reviews], True
             if tail == ["comments"]:
@@ -357,6 +379,23 @@ class StandinHandler(BaseHTTPRequestHandler):
 def pull_commits(repo: StandinRepo, pull: StandinPull) -> list[StandinCommit]:
     by_sha = {commit.sha: commit for commit in repo.commits}
     return [by_sha[sha] for sha in pull.commit_shas if sha in by_sha]
+
+
+def commits_between(repo: StandinRepo, base_sha: str, head_sha: str) -> list[StandinCommit]:
+    """The commits reachable from HEAD and not from BASE, oldest first: what GitHub's compare lists."""
+    by_sha = {commit.sha: commit for commit in repo.commits}
+
+    def reachable(sha: str) -> set[str]:
+        seen, stack = set(), [sha]
+        while stack:
+            current = stack.pop()
+            if current in by_sha and current not in seen:
+                seen.add(current)
+                stack.extend(by_sha[current].parents)
+        return seen
+
+    ahead = reachable(head_sha) - reachable(base_sha)
+    return [commit for commit in repo.commits if commit.sha in ahead]
 
 
 def repo_json(base: str, org: str, repo: StandinRepo) -> dict[str, Any]:
@@ -403,7 +442,11 @@ def commit_json(base: str, repo_url: str, commit: StandinCommit, *, detail: bool
     return data
 
 
-def pull_json(base: str, repo_url: str, pull: StandinPull, *, detail: bool) -> dict[str, Any]:
+def pull_json(
+    base: str, repo_url: str, pull: StandinPull, *, detail: bool, commits: list[StandinCommit] | None = None
+) -> dict[str, Any]:
+    """A pull request as GitHub shows it; in detail, with its head and base SHAs when COMMITS (the repository's)
+    hold its branch."""
     state = "open" if pull.closed_at is None and pull.merged_at is None else "closed"
     data: dict[str, Any] = {
         "number": pull.number,
@@ -427,6 +470,10 @@ def pull_json(base: str, repo_url: str, pull: StandinPull, *, detail: bool) -> d
         data["deletions"] = sum(rem for _, _, rem in pull.files)
         data["changed_files"] = len(pull.files)
         data["commits"] = len(pull.commit_shas)
+        if pull.commit_shas:
+            first = next((c for c in commits or [] if c.sha == pull.commit_shas[0]), None)
+            data["head"] = {"sha": pull.commit_shas[-1]}
+            data["base"] = {"sha": first.parents[0] if first and first.parents else ""}
     return data
 
 

@@ -1,15 +1,16 @@
 """The demo company's repositories: real git history built with real `git`, served through the GitHub stand-in.
 
-Archetypes are picked by position among each team's engineers (in demo_people order), the same rule the usage
-side uses: 0 efficient, 1 idle loop (usage only, no commits), 2 churner, 3 non-user, 4 reviewer, 5 usage with
-no repository activity, 6 and up ordinary mixed users. One repository per team, `<team>-service`:
+Archetypes (reviews.demo.company.ARCHETYPES) are picked by position among each team's engineers (in demo_people
+order), the rule the usage side uses too: 0 efficient, 1 idle loop (usage only, no commits), 2 churner, 3 non-user,
+4 reviewer, 5 no repository work (usage only), 6 and up ordinary mixed users. One repository per team,
+`<team>-service`:
 - efficient: six Claude Code pull requests that last (one of them a Copilot coding-agent PR started by them),
   two of which close issues; reviewed and approved by the team's reviewer;
 - churner: five Cursor-assisted pull requests; two are reverted two days later, two are rewritten within 21 days;
   each gets changes requested before approval;
 - non-user: four pull requests with no AI markers at all, reviewed by the manager;
 - reviewer: one pull request of their own, and the reviews of every AI-assisted pull request in the team;
-- mixed: one aider commit and one without markers each.
+- ordinary: one aider commit and one without markers each.
 Dates fall in the demo cycle (2026-H2) and are fixed, so the same seed always gives the same SHAs.
 """
 
@@ -27,7 +28,7 @@ from evidence.models import Repository
 from evidence.services.activity.durability import durability_measure
 from evidence.services.activity.git import git_import
 from evidence.services.activity.github import github_repo_sync
-from reviews.demo.company import TEAMS, DemoPerson
+from reviews.demo.company import ARCHETYPES, DemoPerson, team_engineers
 from reviews.demo.github_standin import (
     StandinCommit,
     StandinIssue,
@@ -42,26 +43,10 @@ from reviews.demo.repo_builder import RepoBuilder
 ORG = "demo-co"
 DEMO_TOKEN = "demo-standin-token"  # noqa: S105 - accepted only by the in-process stand-in the demo starts
 CYCLE_START = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
-ARCHETYPES = {0: "efficient", 1: "idle_loop", 2: "churner", 3: "non_user", 4: "reviewer", 5: "usage_only"}
 CLAUDE_TRAILER = "Co-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>"
 CLAUDE_BODY = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
 CURSOR_TRAILER = "Co-authored-by: Cursor <cursoragent@cursor.com>"
 COPILOT_AGENT = "Copilot <198982749+Copilot@users.noreply.github.com>"
-
-
-def archetype(index: int) -> str:
-    return ARCHETYPES.get(index, "mixed")
-
-
-def team_engineers(people: list[DemoPerson]) -> dict[str, tuple[DemoPerson, list[DemoPerson]]]:
-    """Each team's manager (the team's first person) and engineers (their reports), in list order."""
-    teams: dict[str, tuple[DemoPerson, list[DemoPerson]]] = {}
-    for team in TEAMS:
-        members = [person for person in people if person.team == team]
-        if members:
-            manager = members[0]
-            teams[team] = (manager, [person for person in members if person.manager_email == manager.email])
-    return teams
 
 
 @dataclass
@@ -138,7 +123,7 @@ def team_history_plan(
     history: TeamHistory, *, manager: DemoPerson, engineers: list[DemoPerson], rng: random.Random
 ) -> None:
     repo = history.repo
-    roles = {archetype(index): person for index, person in enumerate(engineers) if index < 6}
+    roles = dict(zip(ARCHETYPES, engineers, strict=False))
     reviewer = roles.get("reviewer", manager)
 
     def initial() -> None:
@@ -257,7 +242,7 @@ def team_history_plan(
 
         history.at(30, own_change)
 
-    for index, person in enumerate(engineers[6:], start=6):
+    for index, person in enumerate(engineers[len(ARCHETYPES) :], start=len(ARCHETYPES)):
         for k, day in enumerate((15 + index, 55 + index)):
 
             def mixed_change(person: DemoPerson = person, k: int = k, day: int = day) -> None:

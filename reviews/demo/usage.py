@@ -4,8 +4,8 @@ Files (one per source): Claude Code Analytics API pages, Claude Code OpenTelemet
 lines), GitHub Copilot per-user daily rows (NDJSON), Cursor daily usage pages and Cursor AI Code Tracking commit
 pages. Everything is deterministic from the seed.
 
-Archetypes (shared with the repository-activity demo). Within each team's engineers, in DemoPerson order and
-without the manager, the index picks the story:
+Archetypes (reviews.demo.company.ARCHETYPES, shared with the repository side). Within each team's engineers, in
+DemoPerson order and without the manager, the index picks the story:
   0 efficient      few tokens, Claude Code sessions with accepted edits and commits that report their SHA
   1 idle loop      huge tokens every working day, long sessions, nothing accepted, no commits
   2 churner        Cursor: many accepted AI lines and AI-tracked commits (which the repository side reverts)
@@ -29,21 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from evidence.services.usage.imports import ImportSummary, usage_import
-from reviews.demo.company import CLAUDE_CODE_TEAMS, DemoPerson
+from reviews.demo.company import CLAUDE_CODE_TEAMS, DemoPerson, demo_archetypes
 
 USAGE_START, USAGE_END = dt.date(2026, 7, 1), dt.date(2026, 11, 20)
 SONNET = "claude-sonnet-4-5"
 # list prices per million tokens (input, cache read, cache write, output), to make Claude Code's cost estimate
 SONNET_PRICES = (3.0, 0.30, 3.75, 15.0)
-EFFICIENT, IDLE_LOOP, CHURNER, NON_USER, REVIEWER, NO_REPO_WORK = range(6)
-ARCHETYPES = {
-    EFFICIENT: "efficient",
-    IDLE_LOOP: "idle_loop",
-    CHURNER: "churner",
-    NON_USER: "non_user",
-    REVIEWER: "reviewer",
-    NO_REPO_WORK: "no_repo_work",
-}
 
 
 @dataclass(frozen=True)
@@ -55,20 +46,6 @@ class DemoCommit:
     email: str
     committed_at: dt.datetime
     ai_lines_added: int
-
-
-def demo_archetypes(people: Sequence[DemoPerson]) -> dict[str, str]:
-    """email → archetype name, for every engineer (managers, the head and HR are not in the map)."""
-    managers = {person.manager_email for person in people}
-    by_team: dict[str, list[DemoPerson]] = {}
-    for person in people:
-        if person.email not in managers and person.role == "employee" and person.manager_email:
-            by_team.setdefault(person.team, []).append(person)
-    return {
-        person.email: ARCHETYPES.get(index, "ordinary")
-        for engineers in by_team.values()
-        for index, person in enumerate(engineers)
-    }
 
 
 def working_days() -> list[dt.date]:

@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Protocol
 
 from celery import current_app as celery_app
+from celery.signals import task_postrun
 
 from evidence.selectors import facts_build_get
+from evidence.tasks.facts import build_facts_chunk
 from reviews.models import CycleExport, EvidenceRun, ReviewCycle
+from reviews.tasks import build_packet, cycle_export_start, evidence_run_start
 
 
 class Stream(Protocol):
@@ -78,24 +81,20 @@ class EagerProgress:
         self.facts_bar: ProgressBar | None = None
 
     def __enter__(self) -> EagerProgress:
-        from celery.signals import task_postrun
-
         task_postrun.connect(self._on_task_end, weak=False)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from celery.signals import task_postrun
-
         task_postrun.disconnect(self._on_task_end)
 
     def _on_task_end(self, sender: object = None, args: tuple[object, ...] = (), **kwargs: object) -> None:
         name = getattr(sender, "name", "")
         if not args or not isinstance(args[0], int):
             return
-        if name == "evidence.build_facts_chunk":
+        if name == build_facts_chunk.name:
             self._show_facts(build_id=args[0])
             return
-        if name != "reviews.build_packet":
+        if name != build_packet.name:
             return
         run = EvidenceRun.objects.filter(packets__pk=args[0]).first()
         if run is None:
@@ -113,8 +112,6 @@ class EagerProgress:
 
 def run_start_and_follow(*, cycle: ReviewCycle, stream: Stream) -> EvidenceRun:
     """Start a cycle's packet run and draw its progress until it ends, with or without a broker."""
-    from reviews.services.packets import evidence_run_start
-
     with EagerProgress(stream=stream):
         run = evidence_run_start(cycle=cycle)
     if celery_app.conf.task_always_eager:
@@ -127,8 +124,6 @@ def export_start_and_follow(
     *, cycle: ReviewCycle, out_dir: Path, stream: Stream, poll_seconds: float = 0.5, timeout_seconds: float = 6 * 3600
 ) -> CycleExport:
     """Start a cycle export of the packets that exist and wait while its files are written."""
-    from reviews.services.exports import cycle_export_start
-
     stream.write("  writing PDFs, summary.csv, the org report and the ZIP…\n")
     export = cycle_export_start(cycle=cycle, out_dir=out_dir)
     if not celery_app.conf.task_always_eager:

@@ -93,6 +93,7 @@ class Highlight:
     words_what_ai_did: str = ""
     words_outcome: str = ""
     correction: str = ""  # the employee's verdict when it differs from the machine's, e.g. "not AI-assisted"
+    machine: str = ""  # the machine's verdict in words, printed beside a picked highlight's own words
 
 
 @dataclass(frozen=True)
@@ -304,22 +305,30 @@ def _https(url: str | None) -> str:
     return clip(text, 300) if text.startswith("https://") else ""
 
 
+def _item_fields(item: HighlightDict | WorkItemDict) -> dict[str, str]:
+    """What an automatic highlight and a work item print alike: which item, where, and what came of it."""
+    outcome = item["outcome"]
+    return {
+        "key": highlight_key(item),
+        "kind": "Pull request" if item["kind"] == "pull_request" else "Commit",
+        "repository": clip(item["repository"]),
+        "ref": clip(item["ref"], 40),
+        "title": clip(item["title"]),
+        "url": _https(item["url"]),
+        "outcome": _outcome_text(
+            merged=outcome["merged"], survival=outcome["survival_share"], reverted=outcome["reverted"]
+        ),
+    }
+
+
 def _highlight(item: HighlightDict) -> Highlight:
-    ai, outcome = item["ai"], item["outcome"]
-    outcome_confidence = outcome.get("confidence")
+    ai = item["ai"]
+    outcome_confidence = item["outcome"].get("confidence")
     return Highlight(
-        key=highlight_key(item),
-        kind="Pull request" if item["kind"] == "pull_request" else "Commit",
-        repository=clip(item["repository"]),
-        ref=clip(item["ref"], 40),
-        title=clip(item["title"]),
-        url=_https(item["url"]),
+        **_item_fields(item),
         tools=", ".join(clip(tool, 60) for tool in ai["tools"]) or NO_DATA,
         reason=clip(ai["reason"], LONG),
         confidence=clip(ai["confidence"], 20) or NO_DATA,
-        outcome=_outcome_text(
-            merged=outcome["merged"], survival=outcome["survival_share"], reverted=outcome["reverted"]
-        ),
         outcome_confidence=clip(outcome_confidence["level"], 20) if outcome_confidence else "",
         context=clip(item["context"], LONG),
         picked=False,
@@ -337,24 +346,17 @@ def _employee_words(note: Mapping[str, Any]) -> dict[str, str]:
 
 def _picked(item: WorkItemDict, note: Mapping[str, Any]) -> Highlight:
     """A highlight the employee picked, from its work item."""
-    ai, outcome, correction = item["ai"], item["outcome"], item["correction"]
+    ai, correction = item["ai"], item["correction"]
     return Highlight(
-        key=highlight_key(item),
-        kind="Pull request" if item["kind"] == "pull_request" else "Commit",
-        repository=clip(item["repository"]),
-        ref=clip(item["ref"], 40),
-        title=clip(item["title"]),
-        url=_https(item["url"]),
+        **_item_fields(item),
         tools=clip(ai["tool"], 120) or NO_DATA,
         reason=clip(ai["rule"], LONG),
         confidence=clip(ai["confidence"], 20) or NO_DATA,
-        outcome=_outcome_text(
-            merged=outcome["merged"], survival=outcome["survival_share"], reverted=outcome["reverted"]
-        ),
         outcome_confidence="",
         context="",
         picked=True,
         correction=_employee_verdict(correction) if correction else "",
+        machine=_machine_verdict(ai),
         **_employee_words(note),
     )
 
@@ -377,7 +379,9 @@ def _highlights(
             if key in work:
                 found.append(_picked(work[key], note))
             elif key in automatic:
-                found.append(replace(_highlight(automatic[key]), picked=True, **_employee_words(note)))
+                automatic_item = _highlight(automatic[key])
+                machine = f"attributed ({automatic_item.tools}, {automatic_item.reason}, confidence {automatic_item.confidence})"
+                found.append(replace(automatic_item, picked=True, machine=machine, **_employee_words(note)))
         if found:
             return found[:HIGHLIGHTS_SHOWN], True
 

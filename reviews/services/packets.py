@@ -1,7 +1,8 @@
-"""Generating a cycle's packets: start a run, build each packet, finalize from the rows, reconcile lost work.
+"""Generating a cycle's packets: create a run, build each packet, finalize from the rows, find lost work.
 
-Every function here is rerun-safe: work is claimed with a conditional UPDATE, finished work is skipped, and
-file names are deterministic, so a redelivered task (late acks) changes nothing it should not.
+reviews.tasks owns the run's order and sends its tasks; nothing here sends one. Every function here is
+rerun-safe: work is claimed with a conditional UPDATE, finished work is skipped, and file names are deterministic,
+so a redelivered task (late acks) changes nothing it should not.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -35,18 +37,16 @@ logger = logging.getLogger("tokenproof.packets")
 ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
 
 
-def evidence_run_start(
+def evidence_run_create(
     *, cycle: ReviewCycle, requested_by: User | None = None, people: Sequence[Person] | None = None
 ) -> EvidenceRun:
-    """Create the run, one pending packet per person and the facts build it waits for, then fan out after commit.
+    """The run's rows: the run, one pending packet per person, and the facts build the packets wait for.
 
     Everyone's facts are built (or refreshed) and the team bands settled before any packet renders, so packets
     show bands that agree across the team even when nobody ran `evidence --cycle` first. `people` narrows the run
-    to them (an employee making a new version of their own packet); by default it is the cycle's population.
-    Each packet is a new draft version: what managers see changes only when its person releases it.
+    to them (an employee making a new version of their own packet); by default it is everyone employed during the
+    cycle. The run's tasks are sent by reviews.tasks after commit. Raises ApplicationError when there is nobody.
     """
-    from reviews.tasks import run_fan_out_rollback_unsafe
-
     with transaction.atomic():
         people = list(cycle_population(cycle=cycle)) if people is None else list(people)
         if not people:
@@ -64,21 +64,27 @@ def evidence_run_start(
         Packet.objects.bulk_create(
             Packet(run=run, cycle=cycle, person=person, version=versions.get(person.pk, 0) + 1) for person in people
         )
-        transaction.on_commit(lambda: run_fan_out_rollback_unsafe(run_id=run.pk))
     return run
 
 
-def evidence_run_render(*, run_id: int) -> None:
-    """The run's second phase, once every person's facts are stored: settle the bands, then send the packets.
+def evidence_run_settle(*, run_id: int) -> None:
+    """Close the run's facts build once every person's facts are stored, which settles the team bands.
 
-    Rerun-safe: settling twice changes nothing, and a packet sent twice is claimed once.
+    The first step of the run's second phase, before any packet is sent. Settling twice changes nothing.
     """
-    from reviews.tasks import packets_fan_out_rollback_unsafe
-
     run = EvidenceRun.objects.get(pk=run_id)
     if run.facts_build_id is not None:
         facts_build_finalize(build_id=run.facts_build_id)
-    packets_fan_out_rollback_unsafe(run_id=run_id)
+
+
+def evidence_run_person_ids(*, run_id: int) -> list[int]:
+    """The people the run makes packets for, in id order: its facts build builds exactly them."""
+    return list(Packet.objects.filter(run_id=run_id).order_by("person_id").values_list("person_id", flat=True))
+
+
+def evidence_run_packet_ids(*, run_id: int) -> list[int]:
+    """The run's packet ids in the order they are sent: by person name (never by any usage figure)."""
+    return list(Packet.objects.filter(run_id=run_id).order_by("person__name").values_list("pk", flat=True))
 
 
 def packet_build(*, packet_id: int) -> Packet.Status:
@@ -206,36 +212,38 @@ def evidence_run_finalize(*, run_id: int) -> EvidenceRun:
     return run
 
 
-def evidence_runs_reconcile() -> list[int]:
-    """Finish runs whose chord was lost: re-send stale packets, finalize runs whose packets are all settled.
+@dataclass(frozen=True)
+class StalledRuns:
+    """What lost messages and dead workers left behind in unfinished runs, for the reconciler to send again."""
 
-    Returns the ids of packets sent again.
+    renders: list[int] = field(default_factory=list)  # runs whose facts are all counted but never rendered
+    packets: dict[int, list[int]] = field(default_factory=dict)  # run id -> its packets lost or never started
+    finalizes: list[int] = field(default_factory=list)  # runs whose packets have all ended, never finalized
+
+
+def evidence_runs_stalled() -> StalledRuns:
+    """Read every unfinished run's rows and say what to send again; sends nothing.
+
+    A claim older than TOKENPROOF_STALE_RENDER_SECONDS counts as lost. While a run is still building facts,
+    none of its packets is sent: the broker redelivers a lost chunk itself (late acks), and once every person is
+    counted a run whose render step never came (a lost chord) is rendered again.
     """
-    from reviews.tasks import build_packet, finalize_run, render_run
-
     stale_before = timezone.now() - timedelta(seconds=settings.TOKENPROOF_STALE_RENDER_SECONDS)
-    resent: list[int] = []
+    stalled = StalledRuns()
     for run in EvidenceRun.objects.exclude(status__in=EvidenceRun.TERMINAL):
         if run.facts_build_id is not None:
             facts_build = facts_build_get(build_id=run.facts_build_id)
             if facts_build.status not in facts_build.TERMINAL:
-                # Still building facts: the broker redelivers a lost chunk (late acks). Once every person is
-                # counted but the render step never came (a lost chord), send it; until then no packet is sent.
                 if facts_build.done + facts_build.failed >= facts_build.total and run.created_at < stale_before:
-                    render_run.delay(run.pk)
+                    stalled.renders.append(run.pk)
                 continue
         lost = Q(status=Packet.Status.RENDERING, claimed_at__lt=stale_before)
-        # Pending packets are re-sent only once the run has stalled: while workers are still claiming packets,
-        # the rest are queued behind them, and re-sending tens of thousands would only flood the broker.
+        # Pending packets are sent again only once the run has stalled: while workers are still claiming packets,
+        # the rest are queued behind them, and sending tens of thousands again would only flood the broker.
         if not run.packets.filter(claimed_at__gte=stale_before).exists():
             lost |= Q(status=Packet.Status.PENDING, run__created_at__lt=stale_before)
-        stale = run.packets.filter(lost).values_list("pk", flat=True)
-        for packet_id in stale:
-            build_packet.delay(packet_id)
-            resent.append(packet_id)
-        if not run.packets.filter(status__in=ACTIVE).exists():
-            finalize_run.delay(run.pk)
-    from reviews.services.exports import cycle_exports_reconcile
-
-    cycle_exports_reconcile(stale_before=stale_before)
-    return resent
+        if packet_ids := list(run.packets.filter(lost).order_by("person__name").values_list("pk", flat=True)):
+            stalled.packets[run.pk] = packet_ids
+        elif not run.packets.filter(status__in=ACTIVE).exists():
+            stalled.finalizes.append(run.pk)
+    return stalled

@@ -1,5 +1,6 @@
 """The employee's self-review writes: correct an attribution, pick highlights, explain flags, write a narrative,
-make a new version, release it to the manager chain or withdraw the release.
+release the latest version to the manager chain or withdraw the release. A new version is sent as a packet run,
+so it is started in reviews.tasks (packet_version_start), which owns the run's tasks.
 
 Every write is the owner's alone and refuses a closed cycle; each raises ApplicationError with a message naming the
 field and its limit. Words and corrections belong to the person and cycle, not to a version: every later version
@@ -17,9 +18,9 @@ from django.utils import timezone
 
 from reviews.errors import ApplicationError
 from reviews.models import Annotation, Correction, Packet, PacketRelease, Person, ReviewCycle
-from reviews.permissions import PacketAction, current_release_get
+from reviews.selectors import current_release_get
 from reviews.self_review import MAX_HIGHLIGHTS
-from reviews.services.audit import audit_record
+from reviews.services.audit import PacketAction, audit_record
 
 TOOL_LIMIT = 60
 
@@ -152,22 +153,18 @@ def _annotation_put(
     )
 
 
-def packet_version_start(*, person: Person, cycle: ReviewCycle, user: User) -> Packet:
-    """A new draft version of this person's packet, through the same tasks as a cycle's run (facts, then render).
+def packet_version_check(*, person: Person, cycle: ReviewCycle, user: User) -> None:
+    """Whether the owner may make a new version now (reviews.tasks.packet_version_start makes it).
 
-    Returns the pending packet row; its status moves to done (or failed) as the tasks run. Raises ApplicationError
-    while an earlier version is still being made.
+    Raises ApplicationError for anyone but the owner, in a closed cycle, or while an earlier version is still
+    being made.
     """
-    from reviews.services.packets import evidence_run_start
-
     _owner_check(person=person, cycle=cycle, user=user)
     busy = Packet.objects.filter(
         person=person, cycle=cycle, status__in=(Packet.Status.PENDING, Packet.Status.RENDERING)
     ).first()
     if busy is not None:
         raise ApplicationError(f"Version {busy.version} is still being made: wait for it to finish.")
-    run = evidence_run_start(cycle=cycle, requested_by=user, people=[person])
-    return Packet.objects.get(run=run, person=person)
 
 
 def packet_release(*, person: Person, cycle: ReviewCycle, user: User, ip_address: str | None = None) -> PacketRelease:

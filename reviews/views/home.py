@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from reviews.models import EvidenceRun, Packet, ReviewCycle
-from reviews.permissions import packets_visible_get, released_versions_get, request_viewer
-from reviews.selectors import run_phases_get
+from reviews.permissions import packets_visible_get, request_viewer
+from reviews.selectors import released_versions_get, run_phases_get
 
 HOME_CYCLES = 5
 

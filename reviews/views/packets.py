@@ -11,16 +11,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from reviews.errors import ApplicationError
-from reviews.permissions import (
-    PacketAction,
-    current_release_get,
-    packet_access,
-    packet_owned_get,
-    request_viewer,
-    signed_in_user,
-)
+from reviews.permissions import packet_access, packet_owned_get, request_viewer, signed_in_user
 from reviews.printing.pdf import PRINT_CSS_PATH
-from reviews.selectors import packet_context_get
+from reviews.selectors import current_release_get, packet_context_get
+from reviews.services.audit import PacketAction
 from reviews.services.self_review import packet_release
 from reviews.views.requests import client_ip
 
@@ -67,10 +61,10 @@ def packet_release_view(request: HttpRequest, packet_id: int) -> HttpResponse:
     """Release the owner's latest finished version of this packet's cycle (the service writes the audit event)."""
     packet = packet_owned_get(request=request, packet_id=packet_id)
     try:
-        release = packet_release(
+        packet_release(
             person=packet.person, cycle=packet.cycle, user=signed_in_user(request), ip_address=client_ip(request)
         )
-        messages.success(request, f"Released version {release.packet.version}: your manager can now see it.")
+        messages.success(request, "Released: your manager can now see this packet.")
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("reviews:packet-preview", packet_id=packet.pk)

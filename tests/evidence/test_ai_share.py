@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -11,13 +11,17 @@ from django.core.management import CommandError, call_command
 from evidence.models import ToolReportedCommit
 from evidence.services.activity.share import ai_share
 from reviews.demo.repo_builder import RepoBuilder
+from tests.evidence.git_histories import (
+    ADA,
+    BEN,
+    CLAUDE,
+    START,
+    clone_missing_a_blob,
+    moved_block_history,
+    nora_history,
+)
 
 pytestmark = pytest.mark.django_db
-
-ADA = "Ada Abara <ada@example.com>"
-BEN = "Ben Bauer <ben@example.com>"
-CLAUDE = "Co-Authored-By: Claude <noreply@anthropic.com>"
-START = datetime(2026, 7, 1, 9, tzinfo=UTC)
 
 
 def release_history(path: Path) -> tuple[RepoBuilder, str]:
@@ -93,3 +97,46 @@ def test_binary_files_in_the_range_are_skipped_and_named(tmp_path: Path) -> None
 
     assert share["skipped_files"] == ["assets/logo.png"]
     assert share["total_lines"] == 17
+
+
+def test_mailmapped_identities_are_one_author(tmp_path: Path) -> None:
+    nora_history(tmp_path / "app")
+
+    share = ai_share(repo=tmp_path / "app", from_ref="v0", to_ref="v1").as_json()
+
+    assert share["by_author"] == {"Nora Quinn": {"lines": 9, "ai_lines": 3}}
+
+
+def test_a_tool_as_committer_only_writes_no_ai_lines(tmp_path: Path) -> None:
+    repo = RepoBuilder(tmp_path / "rel")
+    repo.write("README.md", ["# app"])
+    repo.commit("Start", author=BEN, when=START)
+    repo.git("tag", "v1")
+    repo.write("src/mine.py", [f"mine_{n} = {n}" for n in range(5)])
+    repo.commit(
+        "Ana's own change", author="Ana <ana@example.com>", committer="Ana (aider) <ana@example.com>", when=START
+    )
+    repo.write("src/tool.py", [f"tool_{n} = {n}" for n in range(2)])
+    repo.commit("Aider's change", author="Ana (aider) <ana@example.com>", when=START + timedelta(days=1))
+    repo.git("tag", "v2")
+
+    share = ai_share(repo=tmp_path / "rel", from_ref="v1", to_ref="v2").as_json()
+
+    assert share["files"] == {"src/mine.py": {"lines": 5, "ai_lines": 0}, "src/tool.py": {"lines": 2, "ai_lines": 2}}
+
+
+def test_lines_moved_within_a_file_keep_their_origin(tmp_path: Path) -> None:
+    moved_block_history(tmp_path / "rel")
+
+    share = ai_share(repo=tmp_path / "rel", from_ref="v1", to_ref="v2").as_json()
+
+    assert share["by_author"] == {"Ada Abara": {"lines": 6, "ai_lines": 6}}
+
+
+def test_a_clone_missing_a_blob_gives_the_same_share_as_its_source(tmp_path: Path) -> None:
+    repo, clone, _ = clone_missing_a_blob(tmp_path)
+
+    from_clone = ai_share(repo=clone, from_ref="v1", to_ref="v2").as_json()
+
+    assert from_clone == ai_share(repo=repo.path, from_ref="v1", to_ref="v2").as_json()
+    assert (from_clone["total_lines"], from_clone["ai_lines"], from_clone["commits"]) == (9, 6, 3)

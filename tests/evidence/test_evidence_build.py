@@ -12,22 +12,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from evidence.models import EvidenceFacts, FactsBuild, WorkLink
-from evidence.services.evidence_build import evidence_build, facts_build_chunk, facts_build_finalize, facts_build_start
-from evidence.tasks.facts import build_facts, build_facts_chunk, finalize_facts
+from evidence.services.evidence_build import evidence_build, facts_build_chunk, facts_build_create, facts_build_finalize
+from evidence.tasks.facts import build_facts, build_facts_chunk, facts_build_header, facts_build_start
 from reviews.errors import ApplicationError
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.evidence.scenarios.checks import facts_schema
 from tests.factories import make_cycle, make_person
 
 D = date
-
-
-def test_task_names_are_stable() -> None:
-    assert (build_facts.name, build_facts_chunk.name, finalize_facts.name) == (
-        "evidence.build_facts",
-        "evidence.build_facts_chunk",
-        "evidence.finalize_facts",
-    )
 
 
 @pytest.mark.django_db
@@ -76,6 +68,24 @@ def test_cycle_build_fans_out_in_chunks_and_settles_team_bands(django_capture_on
         "P5": "above",
         "P6": "above",
     }
+
+
+@pytest.mark.django_db
+def test_the_facts_phase_is_handed_over_as_one_chunk_task_per_chunk_and_not_sent() -> None:
+    cycle = make_cycle(name="2026-H1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    ids = [make_person(name=f"P{index}").pk for index in range(5)]
+    build = facts_build_create(cycle=cycle, chunk_size=2)
+
+    header = facts_build_header(build_id=build.pk)
+
+    assert [(task.task, task.args) for task in header.tasks] == [
+        (build_facts_chunk.name, (build.pk, ids[0:2])),
+        (build_facts_chunk.name, (build.pk, ids[2:4])),
+        (build_facts_chunk.name, (build.pk, ids[4:5])),
+    ]
+    build.refresh_from_db()
+    assert (build.status, build.done, build.failed) == ("queued", 0, 0)
+    assert not EvidenceFacts.objects.exists()
 
 
 @pytest.mark.django_db

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from evidence.models import Commit, CommitAttribution, Issue, PullRequest, Review, ReviewComment
-from reviews.demo.company import demo_people
-from reviews.demo.repos import demo_repos_build, demo_repos_import, team_engineers
+from reviews.demo.company import demo_people, team_engineers
+from reviews.demo.repos import demo_repos_build, demo_repos_import
 from reviews.models import Identity, Person
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_demo_repositories_carry_each_archetype(tmp_path: Path) -> None:
     assert imported.repositories == 5
     _, engineers = team_engineers(people)["Payments"]
     by_email = {person.email: person for person in Person.objects.all()}
-    efficient, idle, churner, non_user, reviewer, usage_only = (by_email[p.email] for p in engineers[:6])
+    efficient, idle, churner, non_user, reviewer, no_repo_work = (by_email[p.email] for p in engineers[:6])
 
     efficient_ai = Commit.objects.filter(person=efficient, attributions__isnull=False).distinct()
     assert efficient_ai.count() == 6, "one of them is a Copilot agent commit credited to the person who started it"
@@ -65,5 +65,5 @@ def test_demo_repositories_carry_each_archetype(tmp_path: Path) -> None:
     reviewed_ai = Review.objects.filter(person=reviewer, pull_request__commits__attributions__isnull=False).distinct()
     assert reviewed_ai.count() >= 10
 
-    assert not Commit.objects.filter(person__in=[idle, usage_only]).exists()
+    assert not Commit.objects.filter(person__in=[idle, no_repo_work]).exists()
     assert imported.commits == Commit.objects.count(), "the clone filled the synced rows, no second copy"

@@ -1,27 +1,33 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from evidence.facts.build import person_facts_build
 from evidence.models import Commit, CommitAttribution, ToolReportedCommit
 from evidence.services.activity.durability import durability_measure
 from evidence.services.activity.git import git_import
 from reviews.demo.repo_builder import RepoBuilder
 from reviews.errors import ApplicationError
 from reviews.models import Identity
+from tests.evidence.git_histories import (
+    ADA,
+    BEN,
+    START,
+    clone_missing_a_blob,
+    moved_block_history,
+    nora_history,
+    squash_history,
+)
 from tests.evidence.test_attribution import GIT_AI_NOTE
-from tests.factories import make_person
+from tests.factories import make_cycle, make_person
 
 pytestmark = pytest.mark.django_db
-
-ADA = "Ada Abara <ada@example.com>"
-BEN = "Ben Bauer <ben@example.com>"
-START = datetime(2026, 7, 1, 9, tzinfo=UTC)
 
 
 def small_history(path: Path) -> tuple[RepoBuilder, dict[str, str]]:
@@ -197,3 +203,101 @@ def test_git_ai_notes_and_tool_reported_shas_attribute_commits(tmp_path: Path) -
     tool_match = CommitAttribution.objects.get(commit__sha=reported)
     assert (tool_match.rule_name, tool_match.tool, tool_match.confidence) == ("tool-reported-sha", "cursor", 1.0)
     assert Commit.objects.get(sha=reported).person == ada, "the tool names the person when git does not"
+
+
+def test_mailmap_credits_every_old_identity_to_the_mapped_person(tmp_path: Path) -> None:
+    nora = make_person(email="nora@example.com")
+    nora_history(tmp_path / "app")
+
+    git_import(path=tmp_path / "app")
+
+    noras = Commit.objects.exclude(author_email="ben@example.com")
+    assert noras.count() == 3
+    assert set(noras.values_list("author_name", "author_email", "person")) == {
+        ("Nora Quinn", "nora@example.com", nora.pk)
+    }
+
+
+def test_a_branch_left_behind_after_a_squash_merge_never_doubles_lines(tmp_path: Path) -> None:
+    ada = make_person(email="ada@example.com")
+    cycle = make_cycle(start=START.date(), end=(START + timedelta(days=30)).date())
+    _, squash = squash_history(tmp_path / "app")
+
+    imported = git_import(path=tmp_path / "app")
+
+    assert imported.commits == 4, "the branch's commits are kept, as work in progress"
+    assert set(Commit.objects.filter(on_default_branch=True).values_list("subject", flat=True)) == {
+        "Start",
+        "Feature (#1)",
+    }
+    outcomes = person_facts_build(person=ada, cycle=cycle).facts["outcomes"]
+    assert outcomes["ai_assisted"]["lines_added"] + outcomes["other"]["lines_added"] == 60
+    assert outcomes["ai_assisted"]["commits"] + outcomes["other"]["commits"] == 1
+    assert Commit.objects.get(sha=squash).additions == 60
+
+
+def test_a_branch_merged_later_becomes_an_outcome(tmp_path: Path) -> None:
+    repo, _ = squash_history(tmp_path / "app")
+    git_import(path=tmp_path / "app")
+    repo.git("checkout", "-q", "feature")
+    repo.write("src/third.py", ["third = 3"])
+    repo.commit("Third", author=ADA, when=START + timedelta(days=4))
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
+
+    git_import(path=tmp_path / "app")
+
+    assert not Commit.objects.filter(on_default_branch=False).exists()
+
+
+def test_a_clone_missing_a_blob_imports_with_a_note(tmp_path: Path) -> None:
+    _, clone, _ = clone_missing_a_blob(tmp_path)
+
+    imported = git_import(path=clone)
+
+    assert imported.commits == 5
+    assert "2 commits imported without line counts" in imported.note
+    assert imported.note.endswith(": data/big.csv")
+    rows = {row.subject: row for row in Commit.objects.all()}
+    dropped = rows["Drop data"]
+    assert (dropped.additions, dropped.deletions, dropped.files_changed) == (2, 0, 1), "its readable file counts"
+    assert dropped.lines_moved is None, "its patch could not be read whole"
+    assert (rows["Load data elsewhere"].additions, rows["Load data elsewhere"].lines_moved) == (6, 0)
+    assert (rows["More app"].additions, rows["More app"].lines_moved) == (1, 0)
+    assert list(rows["Load data elsewhere"].attributions.values_list("tool", flat=True)) == ["claude-code"]
+
+
+def test_the_import_command_prints_the_note_about_missing_contents(tmp_path: Path) -> None:
+    _, clone, _ = clone_missing_a_blob(tmp_path)
+    out = StringIO()
+
+    call_command("import_git", str(clone), stdout=out)
+
+    assert "5 commits" in out.getvalue()
+    assert "contents are missing from the clone" in out.getvalue()
+
+
+def test_a_blobless_partial_clone_imports_without_fetching(tmp_path: Path) -> None:
+    repo, _, _ = clone_missing_a_blob(tmp_path)
+    repo.git("config", "uploadpack.allowFilter", "true")
+    target = tmp_path / "partial"
+    subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{repo.path}", str(target)], check=True)
+    missing = ["git", "rev-list", "--objects", "--missing=print", "--all"]
+    before = subprocess.run(missing, cwd=target, capture_output=True, check=True).stdout.count(b"?")
+
+    imported = git_import(path=target)
+
+    assert imported.commits == 5
+    assert "contents are missing from the clone" in imported.note
+    after = subprocess.run(missing, cwd=target, capture_output=True, check=True).stdout.count(b"?")
+    assert before == after > 0, "git fetched nothing"
+
+
+def test_durability_keeps_lines_moved_within_a_file_at_their_origin(tmp_path: Path) -> None:
+    repo = moved_block_history(tmp_path / "ledger")
+    imported = git_import(path=repo.path)
+
+    durability_measure(repository=imported.repository, since=START)
+
+    totals = Commit.objects.get(subject="Totals")
+    assert (totals.additions, totals.lines_surviving, totals.follow_up_fix_lines) == (6, 6, 0)

@@ -18,7 +18,17 @@ from pytest_django import Settings as SettingsWrapper
 from evidence.github.faults import SyncDeferred
 from evidence.models import CommitAttribution, Issue, PullRequest, Repository, Review, ReviewComment
 from evidence.services.activity.github import github_repo_sync, github_sync_start
-from reviews.demo.github_standin import Fault, StandinReview, StandinServer, StandinState, standin_start, synthetic_repo
+from reviews.demo.github_standin import (
+    Fault,
+    StandinCommit,
+    StandinPull,
+    StandinRepo,
+    StandinReview,
+    StandinServer,
+    StandinState,
+    standin_start,
+    synthetic_repo,
+)
 from reviews.errors import ApplicationError
 from reviews.models import Identity
 from tests.factories import make_person
@@ -339,3 +349,68 @@ def test_force_pushed_default_branch_keeps_the_commits_that_disappeared_and_adds
     repository.refresh_from_db()
     assert repository.sync_state["commits"]["top_sha"] == rewritten[-1].sha
     assert "error" not in repository.sync_state
+
+
+def long_pull_repo(commits: int) -> StandinRepo:
+    """One pull request of COMMITS commits, merged with a merge commit onto a one-commit main."""
+
+    def made(sha: str, parents: list[str], when: datetime, message: str) -> StandinCommit:
+        return StandinCommit(
+            sha,
+            message,
+            "Ada Abara",
+            "ada.abara@example.com",
+            when,
+            "Ada Abara",
+            "ada.abara@example.com",
+            when,
+            parents=parents,
+            author_login="ada-abara",
+            files=[("src/long.py", 1, 0)],
+        )
+
+    def sha_of(label: str) -> str:
+        return hashlib.sha1(label.encode(), usedforsecurity=False).hexdigest()
+
+    repo = StandinRepo(name="long")
+    repo.commits.append(made(sha_of("base"), [], START, "Start"))
+    for number in range(commits):
+        parent = repo.commits[-1].sha
+        repo.commits.append(
+            made(sha_of(f"step {number}"), [parent], START + timedelta(minutes=number + 1), f"Step {number}")
+        )
+    branch = [commit.sha for commit in repo.commits[1:]]
+    merged = START + timedelta(days=1)
+    merge = made(sha_of("merge"), [repo.commits[0].sha, branch[-1]], merged, "Merge pull request #1")
+    repo.commits.append(merge)
+    repo.pulls.append(
+        StandinPull(
+            1,
+            "Long work",
+            "",
+            "ada-abara",
+            START,
+            merged,
+            merged_at=merged,
+            closed_at=merged,
+            commit_shas=branch,
+            merge_commit_sha=merge.sha,
+        )
+    )
+    return repo
+
+
+def test_every_commit_of_a_pull_request_longer_than_githubs_250_listing_links_to_it(
+    standin: StandinServer, settings: SettingsWrapper
+) -> None:
+    settings.TOKENPROOF_GITHUB_PER_PAGE = 100
+    standin.state.repos["long"] = long_pull_repo(300)
+    repository = Repository.objects.create(host="github", full_name="acme/long", base_url=standin.base_url)
+
+    github_repo_sync(repository_id=repository.pk)
+
+    pull = PullRequest.objects.get(repository=repository, number=1)
+    assert pull.commits.exclude(subject="Merge pull request #1").count() == 300
+    listed = [path for path, _ in standin.state.requests if path.startswith("/api/v3/repos/acme/long/pulls/1/commits")]
+    assert listed, "the pull request's own listing was read first"
+    assert any("/compare/" in path for path, _ in standin.state.requests)

@@ -8,8 +8,8 @@ import pytest
 from django.db.models import Sum
 
 from evidence.models import ImportBatch, SourceActor, ToolOutcomeFact, ToolReportedCommit, UsageFact, UsageSession
-from reviews.demo.company import demo_people_csv_write
-from reviews.demo.usage import demo_archetypes, demo_usage_import, demo_usage_write
+from reviews.demo.company import ARCHETYPES, demo_archetypes, demo_people_csv_write
+from reviews.demo.usage import demo_usage_import, demo_usage_write
 from reviews.models import Person
 from reviews.services.people import people_import
 
@@ -56,7 +56,7 @@ def test_every_file_imports_and_every_actor_resolves_to_a_person(demo: dict[str,
 
 def test_each_team_has_every_archetype(demo: dict[str, str]) -> None:
     teams = Person.objects.exclude(team="").values_list("team", flat=True).distinct()
-    for kind in ("efficient", "idle_loop", "churner", "non_user", "reviewer", "no_repo_work"):
+    for kind in ARCHETYPES:
         assert len(people_of(demo, kind)) == 5, kind
     assert len(teams) >= 5
 

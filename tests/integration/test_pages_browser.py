@@ -9,7 +9,7 @@ import pytest
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import AuditEvent, Packet
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 from tests.factories import make_cycle, org_chart
 from tests.integration.conftest import sign_in_as
 

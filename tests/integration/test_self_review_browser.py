@@ -18,7 +18,7 @@ import pytest
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import EvidenceRun, Packet
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 from tests.evidence.scenarios.builders import usage_day
 from tests.factories import make_cycle, org_chart
 from tests.integration.conftest import ROOT, sign_in_as, wait_until_terminal

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from evidence.models import EvidenceFacts, FactsBuild
-from evidence.services.evidence_build import facts_build_start
+from evidence.tasks.facts import build_facts_chunk, facts_build_start
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.factories import make_cycle, make_person
 from tests.integration.conftest import wait_until_terminal
@@ -41,4 +41,4 @@ def test_worker_builds_every_persons_facts_in_chunks(start_worker: Any) -> None:
         "near",
         "above",
     }
-    assert "evidence.build_facts_chunk" in worker.log()
+    assert build_facts_chunk.name in worker.log()

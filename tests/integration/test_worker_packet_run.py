@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from evidence.models import EvidenceFacts
+from evidence.tasks.facts import build_facts_chunk
 from reviews.models import EvidenceRun, Packet
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import build_packet, evidence_run_start, render_run
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.factories import make_cycle, make_person
 from tests.integration.conftest import wait_until_terminal
@@ -36,7 +37,7 @@ def test_worker_process_builds_every_packet_of_a_run(start_worker: Any) -> None:
         with packet.pdf.open("rb") as handle:
             assert handle.read(5) == b"%PDF-"
         assert packet.attempts == 1
-    assert "reviews.build_packet" in worker.log()
+    assert build_packet.name in worker.log()
 
 
 def test_worker_packet_run_alone_prints_settled_team_bands(start_worker: Any) -> None:
@@ -70,5 +71,5 @@ def test_worker_packet_run_alone_prints_settled_team_bands(start_worker: Any) ->
         assert packet.facts == stored[packet.person_id]
     log = worker.log()
     # the order tasks started in (the startup banner lists names too, without "Task … [")
-    starts = [log.index(f"Task {name}[") for name in ("evidence.build_facts_chunk", "reviews.render_run")]
-    assert starts[0] < starts[1] < log.index("Task reviews.build_packet[")
+    starts = [log.index(f"Task {task.name}[") for task in (build_facts_chunk, render_run, build_packet)]
+    assert starts == sorted(starts)

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from pypdf import PdfReader
 
 from reviews.models import Packet, Person, ReviewCycle
@@ -28,6 +29,12 @@ class Company:
     @property
     def alice(self) -> Person:
         return self.people["alice"]
+
+    def user(self, name: str = "alice") -> User:
+        """The sign-in account of one of the org chart's people (alice, bob, manager, head, hr)."""
+        user = self.people[name].user
+        assert user is not None
+        return user
 
 
 def company_with_work() -> Company:

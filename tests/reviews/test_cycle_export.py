@@ -18,10 +18,9 @@ from pytest_django import Settings as SettingsWrapper
 
 from evidence.facts.schema import EvidenceFactsDict
 from reviews.models import AuditEvent, CycleExport, Packet, Person, ReviewCycle
-from reviews.services.exports import csv_safe, cycle_export_finalize, cycle_export_start
+from reviews.services.exports import csv_safe, cycle_export_finalize
 from reviews.services.exports.org_report import org_figures
-from reviews.services.packets import evidence_run_start
-from reviews.tasks import finalize_export, reconcile_runs
+from reviews.tasks import cycle_export_start, evidence_run_start, finalize_export, reconcile_runs
 from tests.factories import make_cycle, make_person
 from tests.reviews.facts_samples import non_user_facts, typical_facts
 

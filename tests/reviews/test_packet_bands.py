@@ -13,15 +13,11 @@ from django.utils import timezone
 from pytest_django import Settings as SettingsWrapper
 
 from evidence.models import EvidenceFacts, FactsBuild
-from evidence.services.evidence_build import facts_build_create, facts_build_start
+from evidence.services.evidence_build import facts_build_chunk, facts_build_create
+from evidence.tasks.facts import facts_build_start
 from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
-from reviews.services.packets import (
-    evidence_run_render,
-    evidence_run_start,
-    evidence_runs_reconcile,
-    packet_facts_get,
-)
-from reviews.tasks import render_run
+from reviews.services.packets import evidence_run_create, evidence_runs_stalled, packet_facts_get
+from reviews.tasks import evidence_run_start, reconcile_runs, render_run
 from tests.evidence.scenarios.builders import at, commit, pull_request, usage_day
 from tests.factories import make_cycle, make_person
 
@@ -93,7 +89,7 @@ def test_rendering_a_run_twice_settles_and_sends_nothing_new() -> None:
     run = evidence_run_start(cycle=cycle)
     finished = {packet.pk: packet.sha256 for packet in Packet.objects.filter(run=run)}
 
-    evidence_run_render(run_id=run.pk)  # a redelivered render step
+    render_run.delay(run.pk)  # a redelivered render step
 
     run.refresh_from_db()
     assert (run.status, run.done, run.finalize_count) == ("done", 7, 1)
@@ -102,13 +98,9 @@ def test_rendering_a_run_twice_settles_and_sends_nothing_new() -> None:
 
 
 def test_reconciler_holds_packets_while_facts_are_built_and_resends_a_lost_render_step(
-    settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+    settings: SettingsWrapper,
 ) -> None:
     settings.TOKENPROOF_STALE_RENDER_SECONDS = 60
-    sent_packets: list[int] = []
-    sent_renders: list[int] = []
-    monkeypatch.setattr("reviews.tasks.build_packet.delay", sent_packets.append)
-    monkeypatch.setattr("reviews.tasks.render_run.delay", sent_renders.append)
     person = make_person()
     cycle = make_cycle()
     build = facts_build_create(cycle=cycle)
@@ -116,16 +108,30 @@ def test_reconciler_holds_packets_while_facts_are_built_and_resends_a_lost_rende
     EvidenceRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
     Packet.objects.create(run=run, cycle=cycle, person=person, version=1)
 
-    evidence_runs_reconcile()  # the facts are still being built: nothing is sent
-    assert (sent_packets, sent_renders) == ([], [])
+    stalled = evidence_runs_stalled()  # the facts are still being built: nothing is sent
+    assert (stalled.packets, stalled.renders, stalled.finalizes) == ({}, [], [])
 
     FactsBuild.objects.filter(pk=build.pk).update(done=1)  # every person built, but the chord's body never came
-    evidence_runs_reconcile()
-    assert (sent_packets, sent_renders) == ([], [run.pk])
+    stalled = evidence_runs_stalled()
+    assert (stalled.packets, stalled.renders, stalled.finalizes) == ({}, [run.pk], [])
 
 
-def test_render_task_name_is_stable() -> None:
-    assert render_run.name == "reviews.render_run"
+def test_reconciler_renders_a_run_whose_facts_were_built_but_whose_render_step_was_lost(
+    settings: SettingsWrapper,
+) -> None:
+    settings.TOKENPROOF_STALE_RENDER_SECONDS = 60
+    cycle = core_team_with_costs()
+    run = evidence_run_create(cycle=cycle)  # the rows alone: no message was ever sent
+    assert run.facts_build_id is not None
+    facts_build_chunk(build_id=run.facts_build_id, person_ids=list(run.packets.values_list("person_id", flat=True)))
+    EvidenceRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    reconcile_runs()
+
+    run.refresh_from_db()
+    assert (run.status, run.done, run.failed, run.finalize_count) == ("done", 7, 0, 1)
+    assert packet_bands(run)["Core 0"]["team_band"] == "below"  # settled against the whole team, median 4
+    assert FactsBuild.objects.get(pk=run.facts_build_id).status == "done"
 
 
 def test_the_packet_path_reads_stored_facts_with_a_bounded_query_count() -> None:

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from reviews.models import Packet, Person
 from reviews.printing.pdf import PRINT_CSS_PATH
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 from reviews.views import packets
 from tests.factories import make_cycle, make_person, signed_in_client
 

@@ -41,7 +41,7 @@ def text_of(reader: PdfReader) -> str:
 
 
 def test_weasyprint_is_a_release_with_the_fetcher_fixes() -> None:
-    # 70.0 closed the stylesheet/xmp default-fetcher bypass (CVE-2026-55073, research/reliability.md R1).
+    # 70.0 closed the stylesheet/xmp default-fetcher bypass (CVE-2026-55073).
     assert tuple(int(part) for part in weasyprint.__version__.split(".")[:1]) >= (70,)
 
 
@@ -204,7 +204,7 @@ def test_a_render_past_its_memory_budget_fails_with_a_reason() -> None:
 
 
 def test_only_the_rendering_module_calls_weasyprint() -> None:
-    # research/reliability.md R3: one place passes strings only, with the locked fetcher.
+    # One place hands WeasyPrint strings only, never URLs or paths, with the locked-down URL fetcher.
     importers = []
     for path in [*ROOT.glob("reviews/**/*.py"), *ROOT.glob("evidence/**/*.py"), *ROOT.glob("config/**/*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from evidence.facts.schema import EvidenceFactsDict
 from reviews.models import Packet
-from reviews.services.packets import evidence_run_start
 from reviews.services.self_review import HighlightInput, flag_explanation_set, highlights_set, narrative_set
+from reviews.tasks import evidence_run_start
 from tests.factories import make_cycle, make_person
 from tests.reviews.facts_samples import typical_facts
 

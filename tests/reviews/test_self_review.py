@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,8 +21,8 @@ from reviews.services.self_review import (
     flag_explanation_set,
     highlights_set,
     narrative_set,
-    packet_version_start,
 )
+from reviews.tasks import packet_version_start
 from tests.evidence.scenarios.builders import at, commit, pull_request, repository
 from tests.reviews.self_review_data import AI_PR, OTHER_PR, REPO, Company, commit_key, company_with_work, pdf_text
 
@@ -30,12 +32,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def company() -> Company:
     return company_with_work()
-
-
-def user_of(company: Company, name: str = "alice") -> User:
-    user = company.people[name].user
-    assert user is not None
-    return user
 
 
 def test_a_correction_moves_the_item_and_its_figures_to_the_other_group_beside_the_machine_verdict(
@@ -52,7 +48,7 @@ def test_a_correction_moves_the_item_and_its_figures_to_the_other_group_beside_t
         item=AI_PR,
         ai_assisted=False,
         reason="Claude only reviewed it.",
-        user=user_of(company),
+        user=company.user(),
     )
 
     after = person_facts_build(person=alice, cycle=cycle).facts
@@ -68,7 +64,7 @@ def test_a_correction_moves_the_item_and_its_figures_to_the_other_group_beside_t
     assert after["highlights"] == []  # a corrected item is never an automatic AI highlight
     assert CommitAttribution.objects.count() == 1  # the machine's record stays
 
-    packet = packet_version_start(person=alice, cycle=cycle, user=user_of(company))
+    packet = packet_version_start(person=alice, cycle=cycle, user=company.user())
     packet.refresh_from_db()
     assert packet.status == Packet.Status.DONE
     assert packet.facts["work_items"] == after["work_items"]
@@ -90,7 +86,7 @@ def test_a_commit_marked_ai_assisted_with_its_tool_counts_as_ai_assisted(company
         ai_assisted=True,
         tool="cursor",
         reason="Cursor wrote it.",
-        user=user_of(company),
+        user=company.user(),
     )
 
     facts = person_facts_build(person=alice, cycle=cycle).facts
@@ -103,7 +99,7 @@ def test_a_commit_marked_ai_assisted_with_its_tool_counts_as_ai_assisted(company
     assert facts["outcomes"]["ai_assisted"]["commits"] == 2
     assert facts["outcomes"]["ai_assisted"]["prs_merged"] == 1  # the pull request itself keeps its own verdict
 
-    correction_delete(person=alice, cycle=cycle, item=key, user=user_of(company))
+    correction_delete(person=alice, cycle=cycle, item=key, user=company.user())
     assert person_facts_build(person=alice, cycle=cycle).facts["outcomes"]["ai_assisted"]["commits"] == 1
 
 
@@ -116,14 +112,14 @@ def test_a_correction_never_changes_anyone_elses_evidence(company: Company) -> N
     # Alice corrects Bob's pull request by its key, and her own #1
     for item in (f"{REPO} #3", AI_PR):
         correction_set(
-            person=company.alice, cycle=company.cycle, item=item, ai_assisted=False, reason="no", user=user_of(company)
+            person=company.alice, cycle=company.cycle, item=item, ai_assisted=False, reason="no", user=company.user()
         )
 
     assert person_facts_build(person=bob, cycle=company.cycle).facts == bob_before
 
 
 def test_highlights_explanations_and_narrative_are_printed(company: Company) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     facts = person_facts_build(person=alice, cycle=cycle).facts
     assert [flag["kind"] for flag in facts["flags"]] == ["unlinked_usage"]
 
@@ -169,7 +165,7 @@ def test_highlights_explanations_and_narrative_are_printed(company: Company) -> 
 
 
 def test_words_survive_new_versions_and_picks_are_replaced_not_added(company: Company) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     highlights_set(person=alice, cycle=cycle, items=[HighlightInput(item=AI_PR, context="first")], user=user)
     highlights_set(person=alice, cycle=cycle, items=[HighlightInput(item=OTHER_PR, context="second")], user=user)
     correction_set(person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason="pair work", user=user)
@@ -197,19 +193,25 @@ def test_words_survive_new_versions_and_picks_are_replaced_not_added(company: Co
     ],
 )
 def test_each_limit_is_refused_with_a_message_naming_the_field(company: Company, action: str, field: str) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     limits = {"reason": 500, "explanation": 2_000, "narrative": 10_000}
     limit = limits.get(action, 1_000)
     long = "x" * (limit + 1)
+    writes: dict[str, Callable[[], None]] = {
+        "reason": lambda: correction_set(
+            person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason=long, user=user
+        ),
+        "explanation": lambda: flag_explanation_set(
+            person=alice, cycle=cycle, kind="unlinked_usage", explanation=long, user=user
+        ),
+        "narrative": lambda: narrative_set(person=alice, cycle=cycle, text=long, user=user),
+    }
+    for part in ("context", "what_ai_did", "outcome"):
+        writes[part] = partial(
+            highlights_set, person=alice, cycle=cycle, items=[HighlightInput(item=AI_PR, **{part: long})], user=user
+        )
     with pytest.raises(ApplicationError, match=f"The {field} is {limit + 1:,} characters; the limit is {limit:,}"):
-        if action == "reason":
-            correction_set(person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason=long, user=user)
-        elif action == "explanation":
-            flag_explanation_set(person=alice, cycle=cycle, kind="unlinked_usage", explanation=long, user=user)
-        elif action == "narrative":
-            narrative_set(person=alice, cycle=cycle, text=long, user=user)
-        else:
-            highlights_set(person=alice, cycle=cycle, items=[HighlightInput(item=AI_PR, **{action: long})], user=user)
+        writes[action]()
     assert not Correction.objects.exists()
     assert not Annotation.objects.exists()
     # exactly at the limit is fine
@@ -219,7 +221,7 @@ def test_each_limit_is_refused_with_a_message_naming_the_field(company: Company,
 
 
 def test_at_most_five_highlights_each_once(company: Company) -> None:
-    alice, cycle, user = company.alice, company.cycle, user_of(company)
+    alice, cycle, user = company.alice, company.cycle, company.user()
     with pytest.raises(ApplicationError, match="at most 5 highlights, not 6"):
         highlights_set(
             person=alice, cycle=cycle, items=[HighlightInput(item=f"{REPO} #{n}") for n in range(6)], user=user
@@ -233,11 +235,11 @@ def test_only_the_owner_writes_and_never_in_a_closed_cycle(company: Company) -> 
     alice, cycle = company.alice, company.cycle
     for other in ("manager", "hr", "bob"):
         with pytest.raises(ApplicationError, match="Only the employee"):
-            narrative_set(person=alice, cycle=cycle, text="not mine", user=user_of(company, other))
+            narrative_set(person=alice, cycle=cycle, text="not mine", user=company.user(other))
     cycle.state = ReviewCycle.State.CLOSED
     cycle.save()
     with pytest.raises(ApplicationError, match="is closed"):
-        narrative_set(person=alice, cycle=cycle, text="too late", user=user_of(company))
+        narrative_set(person=alice, cycle=cycle, text="too late", user=company.user())
     assert self_review_get(person=alice, cycle=cycle).read_only
     assert not Annotation.objects.exists()
 
@@ -247,11 +249,12 @@ def test_the_workspace_lists_every_item_with_its_verdict_and_outcome(company: Co
     empty = self_review_get(person=alice, cycle=cycle)
     assert (empty.latest, empty.items, empty.released, empty.newer_draft) == (None, (), None, False)
 
-    packet_version_start(person=alice, cycle=cycle, user=user_of(company))
-    correction_set(person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason="pair", user=user_of(company))
+    packet_version_start(person=alice, cycle=cycle, user=company.user())
+    correction_set(person=alice, cycle=cycle, item=AI_PR, ai_assisted=False, reason="pair", user=company.user())
 
     review = self_review_get(person=alice, cycle=cycle)
-    assert review.latest is not None and review.latest.version == 1
+    assert review.latest is not None
+    assert review.latest.version == 1
     assert [(item.kind, item.ref[:1]) for item in review.items] == [
         ("pull_request", "#"),
         ("pull_request", "#"),
@@ -268,7 +271,8 @@ def test_the_workspace_lists_every_item_with_its_verdict_and_outcome(company: Co
     )
     assert first.url == "https://github.com/acme/payments/pull/1"
     # the correction shows at once, before any new version computes with it
-    assert first.correction is not None and first.correction.reason == "pair"
+    assert first.correction is not None
+    assert first.correction.reason == "pair"
     assert first.ai_assisted is False
     assert all(len(item.ref) == 12 for item in review.items if item.kind == "commit")
     assert manager_chain_get(person=alice) == (company.people["manager"], company.people["head"])
@@ -276,13 +280,13 @@ def test_the_workspace_lists_every_item_with_its_verdict_and_outcome(company: Co
 
 def test_the_workspace_costs_the_same_queries_for_two_items_or_two_hundred(company: Company) -> None:
     alice, cycle, repo = company.alice, company.cycle, repository(REPO)
-    packet_version_start(person=alice, cycle=cycle, user=user_of(company))
+    packet_version_start(person=alice, cycle=cycle, user=company.user())
     with CaptureQueriesContext(connection) as few:
         assert len(self_review_get(person=alice, cycle=cycle).items) == 4
     for number in range(100, 200):
         made = commit(alice, day=cycle.start.replace(month=5), additions=3, repo=repo, ai="claude-trailer")
         pull_request(alice, number=number, opened=at(made.authored_at.date()), commits=[made], repo=repo)
-    packet_version_start(person=alice, cycle=cycle, user=user_of(company))
+    packet_version_start(person=alice, cycle=cycle, user=company.user())
     with CaptureQueriesContext(connection) as many:
         assert len(self_review_get(person=alice, cycle=cycle).items) == 204
     assert len(many) == len(few) <= 9

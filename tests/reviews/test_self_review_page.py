@@ -8,6 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
+
+from evidence.models import Commit
+from reviews.models import Correction, Packet, Person, ReviewCycle
 from reviews.services.self_review import (
     HighlightInput,
     correction_set,
@@ -15,10 +18,7 @@ from reviews.services.self_review import (
     packet_release,
     packet_version_start,
 )
-
-from evidence.models import Commit
-from reviews.models import Correction, Packet, Person, ReviewCycle
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 from tests.evidence.scenarios.builders import at, commit, pull_request, repository, usage_day
 from tests.factories import make_cycle, make_person, org_chart, signed_in_client
 

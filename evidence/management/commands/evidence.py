@@ -14,7 +14,8 @@ from celery import current_app as celery_app
 
 from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from evidence.models import FactsBuild
-from evidence.services.evidence_build import DEFAULT_CHUNK_SIZE, evidence_build, facts_build_start
+from evidence.services.evidence_build import DEFAULT_CHUNK_SIZE, evidence_build
+from evidence.tasks.facts import facts_build_start
 from reviews.errors import ApplicationError
 from reviews.management.base import ApplicationCommand
 from reviews.models import Person, ReviewCycle

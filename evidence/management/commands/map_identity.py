@@ -6,8 +6,14 @@ import datetime as dt
 from argparse import ArgumentParser
 from typing import Any
 
-from evidence.models import SourceActor
-from evidence.services.identities import identities_resolve, source_actor_map, unresolved_actors
+from evidence.models import Commit, SourceActor
+from evidence.services.identities import (
+    commit_email_map,
+    identities_resolve,
+    source_actor_map,
+    unresolved_actors,
+    unresolved_commit_emails,
+)
 from reviews.errors import ApplicationError
 from reviews.management.base import ApplicationCommand
 from reviews.models import Person
@@ -15,7 +21,8 @@ from reviews.models import Person
 
 class Command(ApplicationCommand):
     help = (
-        "Without options, list unresolved identities. With --kind/--value/--person, map one (its facts re-link). "
+        "Without options, list unresolved identities: usage identities, then commit author e-mails credited to "
+        "nobody. With --kind/--value/--person, map one (its facts and commits re-link). "
         "With --resolve, re-resolve every unresolved identity against the identities on file."
     )
 
@@ -35,6 +42,8 @@ class Command(ApplicationCommand):
         if not options["value"]:
             for actor in unresolved_actors():
                 self.stdout.write(f"{actor.kind}\t{actor.provider}\t{actor.value}\t{actor.tokens} tokens")  # type: ignore[attr-defined]
+            for email, commits in unresolved_commit_emails():
+                self.stdout.write(f"email\tgit\t{email}\t{commits} commits")
             return
         if not options["kind"] or not options["person"]:
             raise ApplicationError("map_identity: --value needs --kind and --person")
@@ -42,7 +51,10 @@ class Command(ApplicationCommand):
         if options["provider"]:
             actors = actors.filter(provider=options["provider"])
         found = list(actors)
-        if not found:
+        is_commit_email = options["kind"] == "email" and (
+            Commit.objects.filter(author_email__iexact=options["value"]).exists()
+        )
+        if not found and not is_commit_email:
             raise ApplicationError(
                 f"map_identity: no {options['kind']} identity {options['value']!r} has been imported"
             )
@@ -52,7 +64,13 @@ class Command(ApplicationCommand):
         person = Person.objects.filter(email__iexact=options["person"]).first()
         if person is None:
             raise ApplicationError(f"map_identity: no person with the email {options['person']!r}")
-        relinked = source_actor_map(
-            actor=found[0], person=person, valid_from=options["valid_from"], valid_to=options["valid_to"]
-        )
-        self.stdout.write(f"{found[0]} mapped to {person.email}; {relinked} facts re-linked")
+        if found:
+            relinked = source_actor_map(
+                actor=found[0], person=person, valid_from=options["valid_from"], valid_to=options["valid_to"]
+            )
+            self.stdout.write(f"{found[0]} mapped to {person.email}; {relinked} facts re-linked")
+        if is_commit_email:
+            credited = commit_email_map(
+                email=options["value"], person=person, valid_from=options["valid_from"], valid_to=options["valid_to"]
+            )
+            self.stdout.write(f"{options['value']} mapped to {person.email}; {credited} commits credited")

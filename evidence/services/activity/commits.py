@@ -40,6 +40,7 @@ UPDATED_FIELDS = [
     "touches_tests",
     "person",
     "is_present",
+    "on_default_branch",
 ]
 
 
@@ -137,6 +138,7 @@ def batch_store(
                 touches_tests=record.touches_tests,
                 person_id=credit.person_id or reported_person or known_person,
                 is_present=True,
+                on_default_branch=record.on_default_branch,
                 lines_moved=record.lines_moved,
             )
         )

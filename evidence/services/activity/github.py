@@ -9,6 +9,7 @@ from functools import partial
 from celery.exceptions import Retry
 from django.db import transaction
 
+from evidence.git.identity import github_identity
 from evidence.github.client import DEFAULT_BASE_URL, github_client
 from evidence.github.faults import RepositoryGone, SyncDeferred, github_faults
 from evidence.github.sync import RepoSync, RepoSynced
@@ -41,9 +42,16 @@ def github_sync_start(*, org: str, repos: Sequence[str] = (), base_url: str = DE
     repositories = []
     with transaction.atomic():
         for name in names:
-            repository, _ = Repository.objects.update_or_create(
-                host=Repository.Host.GITHUB, full_name=name, defaults={"base_url": base_url}
+            # A clone of it imported before the sync already is this repository: it becomes the synced one.
+            identity = github_identity(base_url=base_url, full_name=name)
+            repository = (
+                Repository.objects.filter(identity=identity).first()
+                or Repository.objects.filter(host=Repository.Host.GITHUB, full_name=name).first()
+                or Repository()
             )
+            repository.host, repository.full_name, repository.base_url = Repository.Host.GITHUB, name, base_url
+            repository.identity = identity
+            repository.save()
             repositories.append(repository)
             transaction.on_commit(partial(github_repo_sync_enqueue, repository_id=repository.pk))
     return repositories

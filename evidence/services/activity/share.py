@@ -15,7 +15,8 @@ from reviews.errors import ApplicationError
 
 def commits_classify(records: list[CommitRecord]) -> dict[str, Verdict]:
     """Each commit's credited human (evidence.services.activity.authors.credited_name), AI verdict and
-    committed_by_tool signal; a tool as committer only does not make a commit's lines AI-written."""
+    committed_by_tool signal; a tool as committer only does not make a commit's lines AI-written. Names are the
+    `.mailmap`'d ones (evidence.git.log), so one person's old identities are one author."""
     rules = rules_load()
     reports = tool_reports_load(shas=[record.sha for record in records])
     verdicts: dict[str, Verdict] = {}

@@ -24,6 +24,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from evidence.importers.base import (
+    TOKEN_KINDS,
     ActorRef,
     AliasRow,
     CommitRow,
@@ -34,15 +35,14 @@ from evidence.importers.base import (
     SessionRow,
     UsageRow,
 )
-from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageSession
+from evidence.models import ImportBatch, SourceActor, ToolReportedCommit, UsageSession
 from evidence.services.identities import ActorBook, aliases_apply
 from evidence.services.usage.metric_fallback import StandIns
 from evidence.services.usage.postgres_copy import PlannerStatistics, facts_write, rows_insert, source_import_lock
+from evidence.services.usage.prices import PriceBook
 from evidence.services.usage.upsert import BackgroundWriter, stored_payloads, stored_shas, upsert
 
 BULK_ROWS = 1000
-
-TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")
 
 # what `upsert` writes per table: the columns of a row, its natural key, and how a row adds to the stored one
 RAW_RECORD_UPSERT: dict[str, Any] = {
@@ -110,7 +110,7 @@ class Counts:
 # Where orjson's ASCII output differs from json.dumps: DEL (json.dumps escapes it as \u007f) and a float's
 # exponent (1.5e-7 against 1.5e-07): a digit, e or E, an optional sign, a digit. Reduced to the characters that
 # matter (digits to 0, e and E to e, signs to -, DEL to !, all else to a space), three substring searches find
-# those five times faster than a regular expression. A match inside a string only costs the slower path.
+# those faster than a regular expression (docs/benchmarks.md). A match inside a string only costs the slower path.
 _REDUCED = {
     **dict.fromkeys(b"0123456789", ord("0")),
     **dict.fromkeys(b"eE", ord("e")),
@@ -128,8 +128,8 @@ def orjson_differs(text: bytes) -> bool:
 def canonical_json(payload: dict[str, Any]) -> str:
     """The payload as stored and hashed: sorted keys, no spaces, non-ASCII escaped (as json.dumps writes it).
 
-    orjson writes the same bytes for ASCII payloads, ten times faster; anything else takes json.dumps, so the
-    hashes of records stored before stay comparable.
+    orjson writes the same bytes for ASCII payloads, faster (docs/benchmarks.md); anything else takes json.dumps,
+    so the hashes of records stored before stay comparable.
     """
     try:
         text = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
@@ -138,31 +138,6 @@ def canonical_json(payload: dict[str, Any]) -> str:
     if text.isascii() and not orjson_differs(text):
         return text.decode()
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
-
-
-class PriceBook:
-    """The price table, loaded once per file, for sources that report no cost."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, list[PriceEntry]] = defaultdict(list)
-        for entry in PriceEntry.objects.order_by("model", "-valid_from"):
-            self.entries[entry.model].append(entry)
-
-    def cost(self, row: UsageRow) -> Decimal | None:
-        entries = self.entries.get(row.model)
-        if entries is None:
-            prefixes = [model for model in self.entries if row.model.startswith(model)]
-            entries = self.entries[max(prefixes, key=len)] if prefixes else []
-        entry = next((entry for entry in entries if entry.valid_from <= row.day), None)
-        if entry is None:
-            return None
-        per_token = (
-            row.input_uncached * entry.input_per_mtok
-            + row.cache_read * entry.cache_read_per_mtok
-            + row.cache_write * entry.cache_write_per_mtok
-            + row.output * entry.output_per_mtok
-        )
-        return per_token / 1_000_000
 
 
 class ChunkWriter:

@@ -24,11 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.importers import IMPORTERS
-from evidence.importers.base import Importer, Kept, RecordError
+from evidence.importers.base import TOKEN_KINDS, Importer, Kept, RecordError
 from evidence.importers.detection import record_explained
 from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
-from evidence.services.usage.chunk_writer import TOKEN_KINDS, CallTotals, ChunkWriter, Counts, RecordRejectedError
+from evidence.services.usage.chunk_writer import CallTotals, ChunkWriter, Counts, RecordRejectedError
 from evidence.services.usage.progress import import_progress_clear, import_progress_get, import_progress_write
 from reviews.errors import ApplicationError
 
@@ -244,8 +244,8 @@ def _rare_garbage_collections() -> Iterator[None]:
     """Let Python's cycle collector run rarely while a file is imported.
 
     A file's records make millions of short-lived objects, freed by reference counting; the collector still ran
-    every 700 allocations and walked every live object, Django's included: 14.5 and 17.1 s against 12.2 s for
-    100,000 records on PostgreSQL (docs/benchmarks.md). Objects that exist before the import are frozen out of its walks, and it runs
+    every 700 allocations and walked every live object, Django's included, a share of the import's time worth
+    saving (docs/benchmarks.md). Objects that exist before the import are frozen out of its walks, and it runs
     after 50,000 allocations instead of 700. Settings are process-wide: the first import in sets them, the
     last one out restores them.
     """

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from evidence.importers.base import ActorRef, Facts, UsageRow, stand_in_dimension
+from evidence.importers.base import TOKEN_KINDS, ActorRef, Facts, UsageRow, stand_in_dimension
 from evidence.models import SourceActor, UsageFact, UsageSession
 from evidence.services.identities import ActorBook
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # usage_chunks imports this module
     from evidence.services.usage.chunk_writer import CallTotals
 
 QUERY_BATCH = 500
-TOKEN_KINDS = ("input_uncached", "cache_read", "cache_write", "output")
 
 
 @dataclass

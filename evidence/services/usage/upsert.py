@@ -81,7 +81,7 @@ def batches_of_few_sizes(items: Sequence[T]) -> Iterator[Sequence[T]]:
 
     SQLite statements carry their rows as placeholders, and Python's sqlite3 keeps the last 128 distinct
     statements compiled. With one odd-sized remainder per chunk, that cache filled with large statements as a file
-    grew (some 50 MB at 1,000,000 records); a dozen sizes per table keep it small and flat.
+    grew; a dozen sizes per table keep it small and flat (docs/benchmarks.md).
     """
     start = 0
     size = UPSERT_ROWS

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from reviews.management.base import ApplicationCommand
 from reviews.management.progress import run_start_and_follow
 from reviews.models import EvidenceRun, ReviewCycle
-from reviews.services.packets import evidence_run_start
+from reviews.tasks import evidence_run_start
 
 
 class Command(ApplicationCommand):

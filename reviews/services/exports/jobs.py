@@ -1,15 +1,15 @@
-"""Starting, finishing and reconciling a cycle export. Every step is rerun-safe.
+"""Creating, finishing and finding stalled cycle exports. Every step is rerun-safe; nothing here sends a task.
 
 An export never generates packets: it writes the packets that exist, each person's latest version with its release
 state, so exporting never makes a version nobody released. Generating is a packet run, started on its own. The
-export's one task, reviews.finalize_export, claims the export with a conditional UPDATE and writes the folder; the
-reconciler re-sends an export whose task was lost or whose writer died.
+export's one task (reviews.tasks.finalize_export) claims the export with a conditional UPDATE and writes the
+folder; the reconciler sends it again for an export whose task was lost or whose writer died.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from reviews.errors import ApplicationError
 from reviews.models import AuditEvent, CycleExport, Packet, PacketRelease, ReviewCycle
-from reviews.permissions import PacketAction
-from reviews.services.audit import audit_record
+from reviews.services.audit import PacketAction, audit_record
 from reviews.services.exports.files import (
     ReleaseState,
     manifest_and_zip_write,
@@ -35,15 +34,13 @@ logger = logging.getLogger("tokenproof.exports")
 SUMMARY_NAME, ORG_REPORT_NAME = "summary.csv", "org-report.pdf"
 
 
-def cycle_export_start(
+def cycle_export_create(
     *, cycle: ReviewCycle, out_dir: Path | None = None, requested_by: User | None = None
 ) -> CycleExport:
-    """Queue the export of the packets that exist for the cycle; its task writes the folder after commit.
+    """The export's row, audited; reviews.tasks sends its task after commit. It creates no packet version.
 
-    Creates no packet version. Raises ApplicationError when the cycle has no packet yet: generate them first.
+    Raises ApplicationError when the cycle has no packet yet: generate them first.
     """
-    from reviews.tasks import finalize_export
-
     if not Packet.objects.filter(cycle=cycle).exists():
         raise ApplicationError(f"Cycle {cycle.name!r} has no packets yet: generate them first, then export.")
     with transaction.atomic():
@@ -51,8 +48,6 @@ def cycle_export_start(
         export.out_dir = str(out_dir or Path(settings.OUTPUT_DIR) / "exports" / f"export-{export.pk}")
         export.save(update_fields=["out_dir"])
         audit_record(actor=requested_by, action="cycle.export", target=export, detail={"cycle": cycle.name})
-        transaction.on_commit(lambda: finalize_export.delay(export.pk))
-    export.refresh_from_db()
     return export
 
 
@@ -191,15 +186,11 @@ def zip_file_name(cycle_name: str, export_id: int) -> str:
     return f"tokenproof-{safe}-export-{export_id}.zip"
 
 
-def cycle_exports_reconcile(*, stale_before: datetime) -> list[int]:
-    """Re-send the task of exports whose files were never (or only half) written."""
-    from reviews.tasks import finalize_export
-
+def cycle_exports_stalled() -> list[int]:
+    """Exports whose files were never (or only half) written: their task was lost, or their writer died."""
+    stale_before = timezone.now() - _stale_after()
     waiting = CycleExport.objects.filter(
         Q(status=CycleExport.Status.QUEUED, created_at__lt=stale_before)
         | Q(status=CycleExport.Status.WRITING, claimed_at__lt=stale_before)
     )
-    resent = list(waiting.values_list("pk", flat=True))
-    for export_id in resent:
-        finalize_export.delay(export_id)
-    return resent
+    return list(waiting.values_list("pk", flat=True))
