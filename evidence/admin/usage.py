@@ -1,4 +1,5 @@
-"""Admin: usage imports (batch history), source actors (list and map unresolved identities), the price table."""
+"""Admin: usage imports (batch history), source actors (list and map unresolved identities), the price table, and
+purposes (the short list, and which source labels mean which purpose)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from evidence.models import ImportBatch, PriceEntry, SourceActor, ToolReportedCommit, UsageFact
+from evidence.models import ImportBatch, PriceEntry, Purpose, PurposeLabel, SourceActor, ToolReportedCommit, UsageFact
 from evidence.services.identities import source_actor_map, source_actor_mark_automation, unresolved_actors
 from evidence.services.usage.progress import import_progress_get
 from reviews.admin_base import ReadOnlyAdmin
@@ -118,9 +119,44 @@ class PriceEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("model",)
 
 
+@admin.register(Purpose)
+class PurposeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The short list of purposes (feature work, review, incident, research, data, support, other), editable."""
+
+    list_display = ("name", "description")
+    search_fields = ("name",)
+
+
+class MappedFilter(admin.SimpleListFilter):
+    title = "mapped"
+    parameter_name = "mapped"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("no", "Not mapped yet"), ("yes", "Mapped")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[PurposeLabel]) -> QuerySet[PurposeLabel]:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(purpose__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(PurposeLabel)
+class PurposeLabelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The labels imports met (tags, teams, projects, workspaces, key names): map each to a purpose, or leave it."""
+
+    list_display = ("attribute", "value", "name", "purpose")
+    list_editable = ("purpose",)
+    list_filter = (MappedFilter, "attribute", "purpose")
+    search_fields = ("value", "name")
+    readonly_fields = ("attribute", "value", "name")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # labels come from imports; a label no usage carries would map nothing
+
+
 @admin.register(UsageFact)
 class UsageFactAdmin(ReadOnlyAdmin[UsageFact]):
-    list_display = ("day", "source", "actor", "person", "tool", "model", "cost_basis")
+    list_display = ("day", "source", "actor", "person", "tool", "model", "purpose", "cost_basis")
     list_filter = ("source", "tool", "cost_basis")
     date_hierarchy = "day"
 

@@ -86,6 +86,15 @@ class ModelUsageDict(TypedDict):
     tokens: int
 
 
+class PurposeUsageDict(TypedDict):
+    """Tokens and cost of one purpose (evidence.facts.usage.by_purpose): context, ordered by purpose."""
+
+    purpose: str
+    mapped: bool
+    tokens: int
+    cost_usd: float | None
+
+
 class TokensDict(TypedDict):
     """Tokens by kind, kept apart (tokens, not thousands)."""
 
@@ -131,6 +140,7 @@ class UsageDict(TypedDict):
 
     tools: list[ToolUsageDict]
     models: list[ModelUsageDict]
+    by_purpose: NotRequired[list[PurposeUsageDict]]  # added within version 1: facts stored before lack it
     active_days: int
     sessions: int
     tokens: TokensDict

@@ -18,13 +18,14 @@ from evidence.facts.schema import (
     CostPerMergedAIPRDict,
     EvidenceFactsDict,
     ModelUsageDict,
+    PurposeUsageDict,
     TeamBand,
     TokensDict,
     ToolUsageDict,
     UsageConfidenceDict,
     UsageDict,
 )
-from evidence.models import EvidenceFacts, ToolOutcomeFact, UsageFact
+from evidence.models import EvidenceFacts, Purpose, PurposeLabel, ToolOutcomeFact, UsageFact
 from reviews.models import Person, ReviewCycle
 
 Metric = ToolOutcomeFact.Metric
@@ -63,6 +64,7 @@ def usage_section(
     return {
         "tools": tools,
         "models": _models(facts),
+        "by_purpose": by_purpose(facts),
         "active_days": len(days),
         "sessions": sum(tool["sessions"] for tool in tools),
         "tokens": tokens,
@@ -206,3 +208,60 @@ def cost_band_settled(*, facts: EvidenceFactsDict, band: CostBandDict) -> Eviden
     """The facts with the cost band's fields replaced by `band`; the figure's confidence and the rest are kept."""
     usage = facts["usage"]
     return {**facts, "usage": {**usage, "cost_per_merged_ai_pr": {**usage["cost_per_merged_ai_pr"], **band}}}
+
+
+UNLABELLED = "(no purpose given)"
+
+
+def by_purpose(facts: list[UsageFact]) -> list[PurposeUsageDict]:
+    """Tokens and cost (USD, None when no fact has one) per purpose, as context; ordered by purpose, never by figure.
+
+    A fact's purpose is the first of its source's `attribute=value` pairs that an admin mapped to a purpose
+    (evidence.models.PurposeLabel), or whose `purpose` value names one; otherwise its pairs as they are, a pair
+    that a provider's list names showing that name (`project_id=proj_abc (Checkout)`).
+    """
+    pairs = {pair for fact in facts for pair in fact.purpose.split("|") if pair}
+    values = {pair.split("=", 1)[1] for pair in pairs}
+    mapped: dict[str, str] = {}
+    named: dict[str, str] = {}
+    for label in PurposeLabel.objects.filter(value__in=values).select_related("purpose"):
+        pair = f"{label.attribute}={label.value}"
+        if label.purpose is not None:
+            mapped[pair] = label.purpose.name
+        if label.name:
+            named[pair] = f"{pair} ({label.name})"
+    names = {name.lower(): name for name in Purpose.objects.values_list("name", flat=True)}
+    tokens: dict[tuple[str, bool], int] = defaultdict(int)
+    costs: dict[tuple[str, bool], list[Decimal]] = defaultdict(list)
+    for fact in facts:
+        key = _purpose_of(fact.purpose, mapped=mapped, named=named, names=names)
+        tokens[key] += fact_tokens(fact)
+        if fact.cost_usd is not None:
+            costs[key].append(fact.cost_usd)
+    return [
+        {
+            "purpose": purpose,
+            "mapped": is_mapped,
+            "tokens": tokens[(purpose, is_mapped)],
+            "cost_usd": round(float(sum(costs[(purpose, is_mapped)], Decimal(0))), 2)
+            if costs[(purpose, is_mapped)]
+            else None,
+        }
+        for purpose, is_mapped in sorted(tokens)
+    ]
+
+
+def _purpose_of(
+    label: str, *, mapped: dict[str, str], named: dict[str, str], names: dict[str, str]
+) -> tuple[str, bool]:
+    """(purpose, whether an admin's list gives it) for a fact's purpose label."""
+    if not label:
+        return UNLABELLED, False
+    pairs = label.split("|")
+    for pair in pairs:
+        attribute, value = pair.split("=", 1)
+        if pair in mapped:
+            return mapped[pair], True
+        if attribute == "purpose" and value.lower() in names:
+            return names[value.lower()], True
+    return "|".join(named.get(pair, pair) for pair in pairs), False

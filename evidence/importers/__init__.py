@@ -11,7 +11,7 @@ from evidence.importers.cursor import CursorCommits, CursorDaily
 from evidence.importers.cursor_usage_events import CursorUsageEvents
 from evidence.importers.generic_csv import GenericCsv
 from evidence.importers.litellm import LiteLLMSpend
-from evidence.importers.openai import OpenAIUsage, OpenAIUsers
+from evidence.importers.openai import OpenAIProjects, OpenAIUsage, OpenAIUsers
 
 IMPORTERS: dict[str, Importer] = {
     importer.source: importer
@@ -22,6 +22,7 @@ IMPORTERS: dict[str, Importer] = {
         ClaudeCodeOtel(),
         OpenAIUsage(),
         OpenAIUsers(),
+        OpenAIProjects(),
         CopilotMetrics(),
         CursorDaily(),
         CursorCommits(),

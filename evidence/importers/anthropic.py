@@ -1,4 +1,9 @@
-"""Anthropic Admin API: the messages usage report (buckets of grouped results) and the organisation's users list."""
+"""Anthropic Admin API: the messages usage report (buckets of grouped results) and the organisation's users list.
+
+A result's natural key is its bucket start and every dimension the report can group by (account_id, api_key_id,
+service_account_id, workspace_id, model, service_tier, context_window, inference_geo, speed). Purpose: the
+result's `workspace_id` and `api_key_id` (in the Console CSV, the workspace's and the key's names).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from evidence.importers.base import (
     UsersList,
     day_from_text,
     pick,
+    purpose_label,
 )
 
 PROVIDER = "anthropic"
@@ -84,6 +90,9 @@ class AnthropicUsage(BucketedUsage):
             tool="api",
             model=payload.get("model", ""),
             dimension="|".join(str(payload.get(name, "")) for name in DIMENSIONS).strip("|"),
+            purpose=purpose_label(
+                [("workspace_id", payload.get("workspace_id")), ("api_key_id", payload.get("api_key_id"))]
+            ),
             input_uncached=payload["uncached_input_tokens"],
             cache_read=payload.get("cache_read_input_tokens", 0),
             cache_write=cache_creation.get("ephemeral_5m_input_tokens", 0)

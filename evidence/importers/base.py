@@ -2,14 +2,19 @@
 
 An importer declares, per source, the fields it keeps (a `Spec`). `pick` copies exactly those fields out of a
 provider record, checking each one, so prompt and response text never reaches the database: whatever a spec does
-not name is dropped before anything is stored. Facts are then derived from that kept payload alone, so the
-payload of an older import can be re-derived to undo its contribution when a provider revises a record.
+not name is dropped before anything is stored. Facts are then derived from that kept payload alone; what they
+added is stored with the record (evidence.services.usage.contributions), so a revision undoes exactly that.
+
+A natural key names every dimension the provider can group the record by; purpose labels (`purpose_label`) are
+short checked tags, never prose.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +41,12 @@ AMOUNT = "amount"  # a non-negative decimal number, or a string holding one (Ant
 TEXT = "text"  # a short identifier-like string
 FLAG = "flag"  # a boolean, or "true"/"false"
 ANY_ID = "any_id"  # a short string or a whole number (user ids are numbers in some sources)
+TAGS = "tags"  # a list of purpose values (see `purpose_value`), or the JSON text of one, as a CSV export gives it
+
+MAX_PURPOSE_VALUE = 64  # a purpose value is a tag, a team or a project id: metadata, never prose
+MAX_PURPOSE_PARTS = 8
+# printable, no line breaks, no '|' (it separates a label's parts); letters of any script are fine
+PURPOSE_VALUE = re.compile(r"^[^\x00-\x1f\x7f|]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,8 @@ def _check(value: object, kind: Any, where: str) -> Any:
         if isinstance(value, str) and value.lower() in {"true", "false"}:
             return value.lower() == "true"
         raise RecordError(f"field '{where}': expected true or false, got {_shown(value)}")
+    if kind == TAGS:
+        return tags_checked(value, where)
     if kind == ANY_ID and isinstance(value, int) and not isinstance(value, bool):
         return _count(value, where)
     if kind in {TEXT, ANY_ID}:
@@ -132,6 +145,72 @@ def _count(value: object, where: str) -> int:
     if number >= MAX_COUNT:
         raise RecordError(f"field '{where}': {_shown(value)} is too large to be a real count")
     return number
+
+
+def tags_checked(value: object, where: str) -> list[str]:
+    """A list of purpose values; a CSV cell holding a JSON list (LiteLLM's `request_tags` export) is read as one."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.lstrip().startswith("[") else [value]
+        except ValueError:
+            raise RecordError(f"field '{where}': expected a list of tags, got {_shown(value)}") from None
+    if not isinstance(value, list):
+        raise RecordError(f"field '{where}': expected a list of tags, got {_type_name(value)}")
+    return [purpose_value(tag, where=f"{where}[{index}]") for index, tag in enumerate(value)]
+
+
+def purpose_value(value: object, *, where: str) -> str:
+    """A purpose value (a tag, team, project, workspace or key name) as it is kept: at most 64 printable characters.
+
+    Raises RecordError naming the field otherwise: purpose is metadata, and a longer value is prose.
+    """
+    if not isinstance(value, str):
+        raise RecordError(f"field '{where}': expected text, got {_type_name(value)}")
+    value = value.strip()
+    if len(value) > MAX_PURPOSE_VALUE:
+        raise RecordError(
+            f"field '{where}' is {len(value):,} characters long: a purpose value is a tag of at most "
+            f"{MAX_PURPOSE_VALUE} characters, not prose"
+        )
+    if not PURPOSE_VALUE.match(value):
+        raise RecordError(f"field '{where}': {_shown(value)} is not a tag (line breaks, control characters, '|')")
+    return value
+
+
+def purpose_label(parts: Iterable[tuple[str, object]]) -> str:
+    """A usage fact's purpose: the source's `attribute=value` pairs, in the source's order, joined by '|'.
+
+    `parts` gives (field name, value) pairs; empty values are skipped, each value is checked by `purpose_value`,
+    and a repeated pair counts once. An admin maps single pairs to purposes (evidence.models.PurposeLabel).
+    Raises RecordError naming the field for a value that is not a tag, or for more than 8 pairs.
+    """
+    kept: list[str] = []
+    for name, value in parts:
+        if value is None or value == "":
+            continue
+        pair = f"{name}={purpose_value(value, where=name)}"
+        if pair not in kept:
+            kept.append(pair)
+    if len(kept) > MAX_PURPOSE_PARTS:
+        raise RecordError(f"{len(kept)} purpose tags (the limit is {MAX_PURPOSE_PARTS}): {', '.join(kept[:3])}, ...")
+    return "|".join(kept)
+
+
+def differing_fields(first: object, second: object, path: str = "") -> list[str]:
+    """The paths (`a.b[0].c`) where two records differ, to name what tells them apart."""
+    if isinstance(first, dict) and isinstance(second, dict):
+        return [
+            found
+            for key in sorted(set(first) | set(second), key=str)
+            for found in differing_fields(first.get(key), second.get(key), f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(first, list) and isinstance(second, list) and len(first) == len(second):
+        return [
+            found
+            for index, (left, right) in enumerate(zip(first, second, strict=True))
+            for found in differing_fields(left, right, f"{path}[{index}]")
+        ]
+    return [] if first == second else [path or "(the record)"]
 
 
 def amount_checked(value: object, where: str) -> Decimal:
@@ -244,12 +323,14 @@ class UsageRow:
     tool: str
     model: str = ""
     dimension: str = ""
+    purpose: str = ""  # what the tokens were for, as the source labels it (`purpose_label`)
     input_uncached: int = 0
     cache_read: int = 0
     cache_write: int = 0
     output: int = 0
     requests: int = 0
     cost_usd: Decimal | None = None  # None: the source reports none; the price table may supply it
+    cost_basis: str = ""  # a UsageFact.CostBasis value, set once the import has priced the row
     # a session whose per-request usage this row's totals stand in for (evidence.services.usage.metric_fallback)
     stands_in_for_session: str = ""
 
@@ -306,6 +387,15 @@ class AliasRow:
     email: str
 
 
+@dataclass(slots=True)
+class LabelRow:
+    """A provider's list gives a purpose value its name (an OpenAI project id its project's name)."""
+
+    attribute: str
+    value: str
+    name: str
+
+
 @dataclass
 class Facts:
     usage: list[UsageRow] = field(default_factory=list)
@@ -313,6 +403,7 @@ class Facts:
     sessions: list[SessionRow] = field(default_factory=list)
     commits: list[CommitRow] = field(default_factory=list)
     aliases: list[AliasRow] = field(default_factory=list)
+    labels: list[LabelRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

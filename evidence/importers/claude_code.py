@@ -1,4 +1,7 @@
-"""Claude Code Analytics API (`/v1/organizations/usage_report/claude_code`): one user's activity for one UTC day."""
+"""Claude Code Analytics API (`/v1/organizations/usage_report/claude_code`): one user's activity for one UTC day.
+
+Purpose: an API actor's `api_key_name` (a key made for a job, such as a CI reviewer, says what it is for).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from evidence.importers.base import (
     day_from_text,
     outcome_rows,
     pick,
+    purpose_label,
 )
 
 TOOL = "claude-code"
@@ -72,6 +76,7 @@ class ClaudeCodeAnalytics(Importer):
         actor = analytics_actor(payload["actor"])
         day = day_from_text(payload["date"], where="date")
         terminal = payload.get("terminal_type", "")
+        purpose = purpose_label([("api_key_name", payload["actor"].get("api_key_name"))])
         usage = []
         for entry in payload.get("model_breakdown", []):
             tokens = entry.get("tokens", {})
@@ -84,6 +89,7 @@ class ClaudeCodeAnalytics(Importer):
                     tool=TOOL,
                     model=entry["model"],
                     dimension=terminal,
+                    purpose=purpose,
                     input_uncached=tokens.get("input", 0),
                     cache_read=tokens.get("cache_read", 0),
                     cache_write=tokens.get("cache_creation", 0),

@@ -42,6 +42,7 @@ from evidence.importers.base import (
     moment_from_epoch,
     outcome_rows,
     pick,
+    purpose_label,
     stand_in_dimension,
     usd,
 )
@@ -63,11 +64,19 @@ IDENTITY = {
     "terminal.type": TEXT,
     "app.version": TEXT,
 }
+# What the tokens were for, as companies stamp it through OTEL_RESOURCE_ATTRIBUTES (Anthropic's monitoring guide
+# gives `department`, `team.id` and `cost_center` as examples); read in this order
+PURPOSE_ATTRIBUTES = ("purpose", "department", "team.id", "cost_center")
+# A metric data point's attributes that the natural key names one by one; any other attribute (query_source,
+# speed, effort, agent.name, skill.name, mcp_server.name, start_type, language, …) tells points apart too, and
+# goes into the key as a digest of all of them (`labels`), so that an attribute added later is keyed as well
+KEYED_POINT_ATTRIBUTES = frozenset({*IDENTITY, "user.id", "type", "model", "decision", "tool_name"})
 SPEC = {
     "record": Required(TEXT),
     "time_unix_nano": Required(TEXT),
     "start_time_unix_nano": TEXT,
     **IDENTITY,
+    **dict.fromkeys(PURPOSE_ATTRIBUTES, TEXT),
     # events
     "event.name": TEXT,
     "event.sequence": COUNT,
@@ -91,6 +100,7 @@ SPEC = {
     "temporality": COUNT,
     "value": AMOUNT,
     "type": TEXT,
+    "labels": TEXT,  # the digest of the data point's other attributes (KEYED_POINT_ATTRIBUTES)
 }
 COUNT_METRICS = {
     "claude_code.session.count": "sessions",
@@ -127,6 +137,7 @@ def metric_usage(actor: ActorRef, day: dt.date, point: dict[str, Any]) -> list[U
         TOOL,
         model=point.get("model", ""),
         dimension=stand_in_dimension(session),
+        purpose=otel_purpose(point),
         cost_usd=value if name == COST_METRIC else Decimal(0),  # the cost data points carry the cost
         stands_in_for_session=session,
     )
@@ -136,6 +147,18 @@ def metric_usage(actor: ActorRef, day: dt.date, point: dict[str, Any]) -> list[U
             return []
         setattr(row, kind, int(value))
     return [row]
+
+
+def otel_purpose(payload: dict[str, Any]) -> str:
+    return purpose_label((name, payload.get(name)) for name in PURPOSE_ATTRIBUTES)
+
+
+def labels_digest(point_attributes: dict[str, Any]) -> str | None:
+    """A digest of the data point's attributes that the key does not name one by one; None when it has none."""
+    labels = {key: value for key, value in point_attributes.items() if key not in KEYED_POINT_ATTRIBUTES}
+    if not labels:
+        return None
+    return hashlib.sha256(json.dumps(labels, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def attributes(items: object) -> dict[str, Any]:
@@ -210,9 +233,11 @@ class ClaudeCodeOtel(Importer):
                 for metric in _list(scope.get("metrics")):
                     body = _dict(metric.get("sum") or metric.get("gauge"))
                     for point in _list(body.get("dataPoints")):
+                        point_attributes = attributes(point.get("attributes"))
                         yield {
                             **resource,
-                            **attributes(point.get("attributes")),
+                            **point_attributes,
+                            "labels": labels_digest(point_attributes),
                             "record": "metric",
                             "metric": metric.get("name"),
                             "temporality": body.get("aggregationTemporality", DELTA),
@@ -227,12 +252,15 @@ class ClaudeCodeOtel(Importer):
         if payload["record"] == "metric":
             if payload.get("temporality") == CUMULATIVE:
                 raise RecordError(
-                    "metric uses cumulative temporality; export with OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta"
+                    "field 'aggregationTemporality': the metric uses cumulative temporality; export with "
+                    "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta"
                 )
             labels = json.dumps({key: payload.get(key) for key in ("type", "model", "decision", "tool_name")})
             digest = hashlib.sha256(labels.encode()).hexdigest()[:16]
             parts = ["metric", payload.get("metric", ""), payload.get("session.id", ""), str(otel_actor(payload).value)]
             parts += [payload.get("start_time_unix_nano", ""), payload["time_unix_nano"], digest]
+            if payload.get("labels"):  # appended only when present: keys of points without other attributes stay
+                parts.append(payload["labels"])
         else:
             if payload.get("git_commit_id") and not SHA.match(payload["git_commit_id"].lower()):
                 raise RecordError("field 'git_commit_id' is not a git commit hash")
@@ -277,6 +305,7 @@ class ClaudeCodeOtel(Importer):
                     TOOL,
                     model=payload.get("model", ""),
                     dimension=payload.get("terminal.type", ""),
+                    purpose=otel_purpose(payload),
                     requests=1,
                     cost_usd=cost,
                     **tokens,

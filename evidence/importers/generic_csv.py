@@ -1,4 +1,4 @@
-"""The documented generic CSV (docs/import-formats.md): one row per identity, day, tool and model."""
+"""The documented generic CSV (docs/import-formats.md): one row per identity, day, tool, model and purpose."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from evidence.importers.base import (
     day_from_text,
     outcome_rows,
     pick,
+    purpose_label,
     usd,
 )
 
@@ -46,6 +47,7 @@ COLUMNS = (
     "cost_usd",
     *OUTCOME_COLUMNS,
     "automation",
+    "purpose",
 )
 SPEC = {
     "day": Required(TEXT),
@@ -58,6 +60,7 @@ SPEC = {
     "cost_usd": AMOUNT,
     **dict.fromkeys(OUTCOME_COLUMNS, COUNT),
     "automation": FLAG,
+    "purpose": TEXT,
 }
 
 
@@ -83,10 +86,10 @@ class GenericCsv(Importer):
         payload = pick(record, SPEC)
         actor = csv_actor(payload)
         day = day_from_text(payload["day"], where="day")
-        return Kept(
-            f"{day.isoformat()}|{actor.kind}:{actor.value}|{actor.provider}|{payload['tool']}|{payload.get('model', '')}",
-            payload,
-        )
+        key = f"{day.isoformat()}|{actor.kind}:{actor.value}|{actor.provider}|{payload['tool']}|{payload.get('model', '')}"
+        if payload.get("purpose"):  # appended only when given: keys of rows stored before the column stay
+            key += f"|{payload['purpose']}"
+        return Kept(key, payload)
 
     def facts(self, payload: dict[str, Any]) -> Facts:
         actor = csv_actor(payload)
@@ -97,6 +100,7 @@ class GenericCsv(Importer):
             provider=payload["provider"],
             tool=payload["tool"],
             model=payload.get("model", ""),
+            purpose=purpose_label([("purpose", payload.get("purpose"))]),
             **{name: payload.get(name, 0) for name in TOKEN_COLUMNS},
             cost_usd=usd(payload.get("cost_usd")),
         )

@@ -21,6 +21,8 @@ from evidence.importers.base import (
     FLAG,
     MAX_COUNT,
     MAX_TEXT,
+    PURPOSE_VALUE,
+    TAGS,
     TEXT,
     RecordError,
     Required,
@@ -50,6 +52,16 @@ def _amount_text(value: object) -> str:
         raise _Unusual from None
 
 
+def _tags_plain(value: object) -> list[str]:
+    """A list of tags `tags_checked` keeps as it is (no JSON text to decode, nothing to strip)."""
+    if type(value) is not list:
+        raise _Unusual
+    for tag in value:
+        if type(tag) is not str or tag != tag.strip() or not PURPOSE_VALUE.match(tag):
+            raise _Unusual
+    return value
+
+
 def spec_compile(spec: Spec) -> Callable[[object], dict[str, Any] | None]:
     """A function returning what `pick_checked(record, spec)` returns, or None when it cannot tell."""
     names = (f"_{number}" for number in itertools.count())
@@ -67,6 +79,7 @@ def spec_compile(spec: Spec) -> Callable[[object], dict[str, Any] | None]:
     namespace: dict[str, Any] = {
         "Unusual": _Unusual,
         "amount_text": _amount_text,
+        "tags_plain": _tags_plain,
         "MAX_COUNT": MAX_COUNT,
         "MAX_TEXT": MAX_TEXT,
     }
@@ -104,6 +117,8 @@ def _value_lines(kind: Any, *, value: str, store: str, indent: str, names: Itera
         yield f"{indent}{store} = {items}"
     elif kind == AMOUNT:
         yield f"{indent}{store} = amount_text({value})"
+    elif kind == TAGS:
+        yield f"{indent}{store} = tags_plain({value})"
     elif kind in PLAIN_VALUE:
         yield f"{indent}if not ({PLAIN_VALUE[kind].format(v=value)}): raise Unusual"
         yield f"{indent}{store} = {value}"

@@ -18,6 +18,8 @@ from evidence.models.links import WorkLink
 from evidence.models.usage import (
     ImportBatch,
     PriceEntry,
+    Purpose,
+    PurposeLabel,
     RawRecord,
     SourceActor,
     ToolOutcomeFact,
@@ -37,6 +39,8 @@ __all__ = [
     "Issue",
     "PriceEntry",
     "PullRequest",
+    "Purpose",
+    "PurposeLabel",
     "RawRecord",
     "Repository",
     "Review",

@@ -79,6 +79,14 @@ class RawRecord(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="raw_records", db_constraint=False)
     payload = PayloadField()
     payload_sha256 = models.CharField(max_length=64)
+    contribution = models.TextField(
+        blank=True,
+        default="",
+        help_text=(
+            "the facts this record added, as written (evidence.services.usage.contributions): a revision subtracts "
+            "exactly these; empty for records stored before contributions were kept"
+        ),
+    )
     first_seen_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,6 +174,11 @@ class UsageFact(models.Model):
     dimension = models.CharField(
         max_length=255, blank=True, help_text="the rest of the source's grouping key (project, key, terminal, …)"
     )
+    purpose = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="what the tokens were for, as the source labels it: attribute=value pairs joined by '|'",
+    )
     repository_name = models.CharField(max_length=255, blank=True)
     input_uncached = models.BigIntegerField(default=0)
     cache_read = models.BigIntegerField(default=0)
@@ -178,7 +191,8 @@ class UsageFact(models.Model):
     class Meta:
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
-                fields=["actor", "source", "day", "tool", "model", "dimension"], name="usage_fact_natural_key"
+                fields=["actor", "source", "day", "tool", "model", "dimension", "purpose"],
+                name="usage_fact_natural_key",
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -321,3 +335,37 @@ class ToolReportedCommit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tool}:{self.sha[:10]}"
+
+
+class Purpose(models.Model):
+    """What tokens were for, in the company's words: a short list admins edit (feature work, review, incident, …)."""
+
+    name = models.CharField(max_length=64, unique=True)
+    description = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PurposeLabel(models.Model):
+    """One `attribute=value` pair a source labels usage with (a tag, team, project, workspace or key name).
+
+    Imports record every pair they meet; an admin maps pairs to purposes. An unmapped pair stays as it is.
+    """
+
+    attribute = models.CharField(max_length=64, help_text="the source's field: request_tags, team_id, project_id, …")
+    value = models.CharField(max_length=64)
+    name = models.CharField(max_length=255, blank=True, help_text="as the provider names it (OpenAI project names)")
+    purpose = models.ForeignKey(Purpose, null=True, blank=True, on_delete=models.SET_NULL, related_name="labels")
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["attribute", "value"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["attribute", "value"], name="purpose_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute}={self.value}"

@@ -1,17 +1,21 @@
 """Writing one chunk of a usage file: raw records, then the facts' differences, as multi-row upserts.
 
-Per chunk, the natural keys are looked up among the raw records already stored; unchanged records are skipped,
-new ones add their facts, and revised ones add the difference between their new and their stored payload's
-facts. Facts are therefore sums that any order of imports, re-imports, revisions and overlapping files leaves
-the same. The SQL (COPY and INSERT … SELECT … ON CONFLICT on PostgreSQL, multi-row INSERT … ON CONFLICT on
-SQLite) is in evidence.services.usage.upsert; a chunk's raw records and facts are written by its background
-writer while the next chunk is parsed.
+Per chunk, the natural keys are looked up among the raw records already stored; unchanged records (same payload,
+same contribution) add nothing, new ones add their facts, and revised ones add their new facts and subtract the
+contribution stored with the record, exactly what it added before (evidence.services.usage.contributions). Facts
+are therefore sums that any order of imports, re-imports, revisions and overlapping files leaves the same. A key
+met twice in one file with different values means the importer cannot tell two records apart: the file is
+rejected, naming the fields that differ. After the last chunk, `finish` checks that the contributions stored for
+the file's records add up to the file's summary. The SQL (COPY and INSERT … SELECT … ON CONFLICT on PostgreSQL,
+multi-row INSERT … ON CONFLICT on SQLite) is in evidence.services.usage.upsert; a chunk's raw records and facts
+are written by its background writer while the next chunk is parsed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,25 +35,51 @@ from evidence.importers.base import (
     Facts,
     Importer,
     Kept,
+    LabelRow,
     RecordError,
     SessionRow,
     UsageRow,
+    differing_fields,
 )
-from evidence.models import ImportBatch, SourceActor, ToolReportedCommit, UsageSession
+from evidence.models import ImportBatch, PurposeLabel, RawRecord, SourceActor, ToolReportedCommit, UsageSession
 from evidence.services.identities import ActorBook, aliases_apply
+from evidence.services.usage.contributions import (
+    contribution_decode,
+    contribution_encode,
+    contribution_usage_totals,
+)
 from evidence.services.usage.metric_fallback import StandIns
 from evidence.services.usage.postgres_copy import PlannerStatistics, facts_write, rows_insert, source_import_lock
 from evidence.services.usage.prices import PriceBook
-from evidence.services.usage.upsert import BackgroundWriter, stored_payloads, stored_shas, upsert
+from evidence.services.usage.upsert import (
+    BackgroundWriter,
+    raw_records_touch,
+    stored_payloads,
+    stored_records,
+    upsert,
+)
+
+logger = logging.getLogger(__name__)
 
 BULK_ROWS = 1000
+CHECK_ROWS = 5000  # contributions read per round trip by the end-of-file check
+Pending = dict[str, tuple[str, Kept, object]]  # natural key -> (where, kept, the record as the importer read it)
 
 # what `upsert` writes per table: the columns of a row, its natural key, and how a row adds to the stored one
 RAW_RECORD_UPSERT: dict[str, Any] = {
     "table": "evidence_rawrecord",
-    "columns": ("source", "natural_key", "batch_id", "payload", "payload_sha256", "first_seen_at", "updated_at"),
+    "columns": (
+        "source",
+        "natural_key",
+        "batch_id",
+        "payload",
+        "payload_sha256",
+        "contribution",
+        "first_seen_at",
+        "updated_at",
+    ),
     "key": ("natural_key", "source"),  # in the unique constraint's order
-    "replaced": ("batch_id", "payload", "payload_sha256", "updated_at"),
+    "replaced": ("batch_id", "payload", "payload_sha256", "contribution", "updated_at"),
 }
 USAGE_FACT_UPSERT: dict[str, Any] = {
     "table": "evidence_usagefact",
@@ -60,6 +90,7 @@ USAGE_FACT_UPSERT: dict[str, Any] = {
         "tool",
         "model",
         "dimension",
+        "purpose",
         "provider",
         "person_id",
         *TOKEN_KINDS,
@@ -68,7 +99,7 @@ USAGE_FACT_UPSERT: dict[str, Any] = {
         "cost_basis",
         "repository_name",
     ),
-    "key": ("actor_id", "source", "day", "tool", "model", "dimension"),  # in the unique constraint's order
+    "key": ("actor_id", "source", "day", "tool", "model", "dimension", "purpose"),  # the unique constraint's order
     "added": (*TOKEN_KINDS, "requests"),
     "replaced": ("person_id", "cost_basis"),
     "nullable_added": ("cost_usd",),
@@ -90,6 +121,20 @@ class RecordRejectedError(Exception):
         self.where, self.reason = where, reason
 
 
+class ImportCheckError(RecordRejectedError):
+    """What the import stored differs from what its summary reports: a defect in tokenproof, never in the file."""
+
+
+def indistinguishable(earlier: str, first: object, second: object) -> str:
+    """Why two records with one natural key reject their file: the fields they differ in, named."""
+    fields = differing_fields(first, second)
+    named = ", ".join(f"'{name}'" for name in fields[:5]) + (", ..." if len(fields) > 5 else "")
+    return (
+        f"this record has the same natural key as {earlier} but differs in {named}: the importer cannot tell the "
+        "two apart, so the file is rejected rather than one overwriting the other"
+    )
+
+
 @dataclass
 class CallTotals:
     """What the files of one call hold (re-imported records included): tokens, cost, and actors' volume."""
@@ -105,6 +150,7 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    repeated: int = 0  # of the unchanged: records met again further on in the same file (each counts once)
 
 
 # Where orjson's ASCII output differs from json.dumps: DEL (json.dumps escapes it as \u007f) and a float's
@@ -161,12 +207,55 @@ class ChunkWriter:
         )
         self.writer = BackgroundWriter(database)
         self.stand_ins = StandIns(self.source) if importer.has_stand_in_usage else None
+        self.labels_seen: set[str] = set()
 
     def finish(self) -> None:
-        """After the file's last chunk: settle its stand-in usage against the sessions' requests."""
+        """After the file's last chunk: check what is stored against the summary, then settle stand-in usage."""
         self.writer.wait()
+        self.stored_check()
         if self.stand_ins:
             self.stand_ins.settle(totals=self.totals, book=self.book)
+
+    def stored_check(self) -> None:
+        """The contributions stored for this file's raw records add up to its summary: same records, tokens, cost.
+
+        Runs at the end of every file, inside its transaction; raises ImportCheckError (the file is rejected,
+        nothing stored changes, an error is logged) when they differ. Stand-in usage is left out on both sides:
+        it is settled afterwards (evidence.services.usage.metric_fallback).
+        """
+        summary_tokens, summary_cost = dict(self.totals.tokens), self.totals.cost_usd
+        stored_tokens, stored_cost, records = dict.fromkeys(TOKEN_KINDS, 0), Decimal(0), 0
+        # a server-side cursor on PostgreSQL (iterator), so memory stays flat however many records the file has
+        contributions = RawRecord.objects.filter(batch_id=self.batch.pk, source=self.source).values_list(
+            "contribution", flat=True
+        )
+        for text in contributions.iterator(chunk_size=CHECK_ROWS):
+            records += 1
+            tokens, cost = contribution_usage_totals(text)
+            for kind, count in tokens.items():
+                stored_tokens[kind] += count
+            stored_cost += cost
+        expected_records = self.counts.read - self.counts.repeated
+        if (records, stored_tokens, stored_cost) == (expected_records, summary_tokens, summary_cost):
+            return
+        logger.error(
+            "usage import batch %s (%s): stored %s records, tokens %s, cost %s; the summary says %s, %s, %s",
+            self.batch.pk,
+            self.source,
+            records,
+            stored_tokens,
+            stored_cost,
+            expected_records,
+            summary_tokens,
+            summary_cost,
+        )
+        raise ImportCheckError(
+            "",
+            f"the import's own check failed, so nothing was imported: the file's records add up to {expected_records:,} "
+            f"records and {sum(summary_tokens.values()):,} tokens (cost {summary_cost}), but what would be stored adds "
+            f"up to {records:,} records and {sum(stored_tokens.values()):,} tokens (cost {stored_cost}). "
+            "This is a defect in tokenproof, not in the file; please report it",
+        )
 
     def close(self) -> None:
         """Wait for the last chunk's writes (raising their error, if any) and stop the writer thread."""
@@ -181,39 +270,71 @@ class ChunkWriter:
         except RecordError as error:
             raise RecordRejectedError(where, str(error)) from None
 
-    def flush(self, pending: dict[str, tuple[str, Kept]]) -> None:
+    def flush(self, pending: Pending) -> None:
         """Write one chunk. Its Python work runs while the writer thread still writes the chunk before it."""
         if not pending:
             return
-        prepared: list[tuple[str, str, str, str, Facts]] = []
-        for key, (where, kept) in pending.items():
+        prepared: list[tuple[str, str, Kept, str, str, Facts, str]] = []
+        for key, (where, kept, _) in pending.items():
             text = canonical_json(kept.payload)
             facts = self._facts(where, kept.payload)
-            self._count_totals(facts)
-            prepared.append((key, where, text, hashlib.sha256(text.encode()).hexdigest(), facts))
+            self._price(facts)
+            sha = hashlib.sha256(text.encode()).hexdigest()
+            prepared.append((key, where, kept, text, sha, facts, contribution_encode(facts)))
         self.writer.wait()  # from here on this thread uses the connection, and the writer is idle
         database = self.writer.database
-        stored = stored_shas(database, self.source, list(pending))
+        stored = stored_records(database, self.source, list(pending))
+        # payloads are read back only to undo records stored before contributions were kept, or to name a clash
         old_payloads = stored_payloads(
-            database, self.source, [key for key, _, _, sha, _ in prepared if stored.get(key, sha) != sha]
+            database,
+            self.source,
+            [
+                key
+                for key, _, _, _, sha, _, contribution in prepared
+                if key in stored
+                and (not stored[key][1] or stored[key][2] == self.batch.pk)
+                and stored[key][:2] not in {(sha, contribution), (sha, "")}
+            ],
         )
         now = timezone.now()
         deltas: list[tuple[int, Facts]] = []
         new_raw_rows: list[tuple[Any, ...]] = []
         revised_raw_rows: list[tuple[Any, ...]] = []
-        for key, where, text, sha, facts in prepared:
-            if key not in stored:
+        touched: list[tuple[str, str]] = []
+        for key, where, kept, text, sha, facts, contribution in prepared:
+            found = stored.get(key)
+            if found is None:
                 self.counts.created += 1
                 deltas.append((1, facts))
-                new_raw_rows.append((self.source, key, self.batch.pk, text, sha, now, now))
-            elif stored[key] != sha:
-                self.counts.updated += 1
-                deltas.append((1, facts))
-                deltas.append((-1, self._facts(where, old_payloads[key])))
-                revised_raw_rows.append((self.source, key, self.batch.pk, text, sha, now, now))
-            else:
+                new_raw_rows.append((self.source, key, self.batch.pk, text, sha, contribution, now, now))
+                continue
+            stored_sha, stored_contribution, stored_batch = found
+            unchanged = stored_sha == sha and stored_contribution in {"", contribution}
+            if stored_batch == self.batch.pk:  # met earlier in this very file
+                if not unchanged:
+                    raise RecordRejectedError(
+                        where, indistinguishable("an earlier record of this file", old_payloads[key], kept.payload)
+                    )
+                self.counts.unchanged += 1
+                self.counts.repeated += 1
+                continue
+            if unchanged:
                 self.counts.unchanged += 1
                 deltas.append((0, facts))  # no change, but its actors still count towards this call's volume
+                touched.append((key, contribution))
+                continue
+            self.counts.updated += 1
+            deltas.append((1, facts))
+            old = (
+                self._facts(where, old_payloads[key])  # stored before contributions were kept: derived again
+                if not stored_contribution
+                else contribution_decode(stored_contribution)
+            )
+            deltas.append((-1, old))
+            revised_raw_rows.append((self.source, key, self.batch.pk, text, sha, contribution, now, now))
+        for sign, facts in deltas:
+            if sign >= 0:
+                self._count_totals(facts)
         new_actor_ids = self.book.resolve_many(_actor_refs(deltas))
         for sign, facts in deltas:
             if sign >= 0:
@@ -224,12 +345,14 @@ class ChunkWriter:
         lowering = any(sign < 0 for sign, _ in changing)  # only a revision's old facts can lower a sum
         self._sessions_write(changing)
         self._commits_write([row for sign, facts in changing if sign > 0 for row in facts.commits])
+        self._labels_write(changing)
 
         def write(database: BaseDatabaseWrapper) -> None:
             # runs in the writer thread; the actor book is not touched by this thread until the writer is idle
             # keys found unstored stay so until the commit: the file holds its source's import lock
             rows_insert(database=database, **RAW_RECORD_UPSERT, rows=new_raw_rows)
             upsert(database=database, **RAW_RECORD_UPSERT, rows=revised_raw_rows)
+            raw_records_touch(database=database, source=self.source, batch_id=self.batch.pk, rows=touched)
             self.statistics.note(RAW_RECORD_UPSERT["table"], len(new_raw_rows))
             for spec, rows in (
                 (USAGE_FACT_UPSERT, self._usage_rows(changing)),
@@ -251,6 +374,39 @@ class ChunkWriter:
             self.writer.wait()
             aliases_apply(aliases=aliases, book=self.book)
 
+    def _price(self, facts: Facts) -> None:
+        """Give each usage row the cost it adds and that cost's basis: as reported, or from the price table."""
+        for row in facts.usage:
+            if row.cost_usd is not None:
+                row.cost_basis = "reported"
+                continue
+            row.cost_usd = self.prices.cost(row)
+            row.cost_basis = "unknown" if row.cost_usd is None else "price_table"
+
+    def _labels_write(self, deltas: list[tuple[int, Facts]]) -> None:
+        """Record each purpose pair the usage names (for admins to map), and names a provider's list gives them."""
+        named: dict[tuple[str, str], LabelRow] = {
+            (row.attribute, row.value): row for sign, facts in deltas if sign > 0 for row in facts.labels
+        }
+        labels = {row.purpose for sign, facts in deltas if sign > 0 for row in facts.usage} - self.labels_seen
+        self.labels_seen |= labels
+        pairs = {tuple(pair.split("=", 1)) for label in labels if label for pair in label.split("|")}
+        if pairs:
+            PurposeLabel.objects.bulk_create(
+                [PurposeLabel(attribute=attribute, value=value) for attribute, value in sorted(pairs)],
+                ignore_conflicts=True,
+            )
+        if named:
+            PurposeLabel.objects.bulk_create(
+                [
+                    PurposeLabel(attribute=row.attribute, value=row.value[:64], name=row.name[:255])
+                    for row in named.values()
+                ],
+                update_conflicts=True,
+                unique_fields=["attribute", "value"],
+                update_fields=["name"],
+            )
+
     def _count_actor_tokens(self, row: UsageRow) -> None:
         """Volume per unresolved actor, for the summary; resolved actors are not tracked, to keep memory small."""
         actor = self.book.get(row.actor)
@@ -261,8 +417,7 @@ class ChunkWriter:
         for row in self.stand_ins.note(facts) if self.stand_ins else facts.usage:
             for kind in TOKEN_KINDS:
                 self.totals.tokens[kind] += getattr(row, kind)
-            cost = row.cost_usd if row.cost_usd is not None else self.prices.cost(row)
-            self.totals.cost_usd += cost or 0
+            self.totals.cost_usd += row.cost_usd or 0
 
     def _usage_rows(self, deltas: list[tuple[int, Facts]]) -> list[tuple[Any, ...]]:
         """Usage facts' differences, summed per fact, in USAGE_FACT_UPSERT's columns."""
@@ -270,11 +425,8 @@ class ChunkWriter:
         for sign, facts in deltas:
             for row in facts.usage:
                 actor = self.book.get(row.actor)
-                basis = "reported" if row.cost_usd is not None else "price_table"
-                cost = row.cost_usd if row.cost_usd is not None else self.prices.cost(row)
-                if cost is None:
-                    basis = "unknown"
-                key = (actor.actor_id, row.day, row.tool, row.model[:120], row.dimension[:255])
+                basis, cost = row.cost_basis, row.cost_usd  # as priced when the record was read (`_price`)
+                key = (actor.actor_id, row.day, row.tool, row.model[:120], row.dimension[:255], row.purpose[:255])
                 values = [
                     sign * row.input_uncached,
                     sign * row.cache_read,

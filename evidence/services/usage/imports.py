@@ -24,11 +24,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.importers import IMPORTERS
-from evidence.importers.base import TOKEN_KINDS, Importer, Kept, RecordError
+from evidence.importers.base import TOKEN_KINDS, Importer, RecordError
 from evidence.importers.detection import record_explained
 from evidence.importers.reading import ReadError, ReadPosition, records_read
 from evidence.models import ImportBatch, SourceActor
-from evidence.services.usage.chunk_writer import CallTotals, ChunkWriter, Counts, RecordRejectedError
+from evidence.services.usage.chunk_writer import (
+    CallTotals,
+    ChunkWriter,
+    Counts,
+    Pending,
+    RecordRejectedError,
+    indistinguishable,
+)
 from evidence.services.usage.progress import import_progress_clear, import_progress_get, import_progress_write
 from reviews.errors import ApplicationError
 
@@ -274,7 +281,7 @@ def _chunks_write(
     writer: ChunkWriter,
     progress: Progress | None,
 ) -> None:
-    pending: dict[str, tuple[str, Kept]] = {}
+    pending: Pending = {}
     position = ReadPosition()
 
     def report() -> None:
@@ -287,21 +294,29 @@ def _chunks_write(
 
     report()
     for where, record in records_read(path, importer, position=position):
+        item_where = where
         try:
-            for item in importer.expand(record):
+            for index, item in enumerate(importer.expand(record)):
+                item_where = (
+                    f"{where}, item {index + 1}" if index else where
+                )  # a bucket's results, an OTLP line's events
                 kept = importer.keep(item)
                 key = (
                     kept.natural_key
                     if len(kept.natural_key) <= 255
                     else hashlib.sha256(kept.natural_key.encode()).hexdigest()
                 )
-                if key in pending:  # the same record twice in one chunk: the later copy is the newer
-                    writer.flush(pending)
-                    pending = {}
-                pending[key] = (where, kept)
                 counts.read += 1
+                earlier = pending.get(key)
+                if earlier is None:
+                    pending[key] = (item_where, kept, item)
+                elif earlier[2] == item:  # the same record again (overlapping pages): it counts once
+                    counts.unchanged += 1
+                    counts.repeated += 1
+                else:
+                    raise RecordError(indistinguishable(earlier[0], earlier[2], item))
         except RecordError as error:
-            raise RecordRejectedError(where, record_explained(importer, record, str(error))) from None
+            raise RecordRejectedError(item_where, record_explained(importer, record, str(error))) from None
         if len(pending) >= CHUNK_RECORDS:
             writer.flush(pending)
             pending = {}

@@ -197,9 +197,38 @@ def index_scans_only(cursor: Any) -> Iterator[None]:
         cursor.execute("RESET enable_seqscan")
 
 
-def stored_shas(database: BaseDatabaseWrapper, source: str, keys: list[str]) -> dict[str, str]:
-    """The stored payload hash of each of these natural keys that is stored."""
-    return dict(_raw_lookup(database, "payload_sha256", source, keys))
+StoredRecord = tuple[str, str, int]  # payload hash, contribution (empty before they were kept), batch id
+
+
+def stored_records(database: BaseDatabaseWrapper, source: str, keys: list[str]) -> dict[str, StoredRecord]:
+    """For each of these natural keys that is stored: its payload hash, contribution and batch."""
+    rows = _raw_lookup(database, "payload_sha256, contribution, batch_id", source, keys)
+    return {key: (sha, contribution, batch_id) for key, sha, contribution, batch_id in rows}
+
+
+def raw_records_touch(
+    *, database: BaseDatabaseWrapper, source: str, batch_id: int, rows: Sequence[tuple[str, str]]
+) -> None:
+    """Mark unchanged raw records (natural key, contribution) as read by this batch, their contribution filled in.
+
+    The batch's records are then exactly those of its file, which the end-of-file check sums; a record stored
+    before contributions were kept gets its contribution here.
+    """
+    if not rows:
+        return
+    with database.cursor() as cursor:
+        if database.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE evidence_rawrecord AS raw SET batch_id = %s, contribution = touched.contribution "
+                "FROM unnest(%s::text[], %s::text[]) AS touched (natural_key, contribution) "
+                "WHERE raw.natural_key = touched.natural_key AND raw.source = %s",
+                [batch_id, [key for key, _ in rows], [text for _, text in rows], source],
+            )
+            return
+        cursor.executemany(
+            "UPDATE evidence_rawrecord SET batch_id = %s, contribution = %s WHERE natural_key = %s AND source = %s",
+            [(batch_id, text, key, source) for key, text in rows],
+        )
 
 
 def stored_payloads(database: BaseDatabaseWrapper, source: str, keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -209,7 +238,8 @@ def stored_payloads(database: BaseDatabaseWrapper, source: str, keys: list[str])
     }
 
 
-def _raw_lookup(database: BaseDatabaseWrapper, column: str, source: str, keys: list[str]) -> list[tuple[str, Any]]:
+def _raw_lookup(database: BaseDatabaseWrapper, columns: str, source: str, keys: list[str]) -> list[tuple[Any, ...]]:
+    """(natural key, *columns) of each of these keys that is stored."""
     if not keys:
         return []
     with database.cursor() as cursor:
@@ -217,15 +247,15 @@ def _raw_lookup(database: BaseDatabaseWrapper, column: str, source: str, keys: l
             # one array parameter instead of thousands of placeholders
             with index_scans_only(cursor):
                 cursor.execute(
-                    f"SELECT natural_key, {column} FROM evidence_rawrecord WHERE natural_key = ANY(%s) AND source = %s",  # noqa: S608
+                    f"SELECT natural_key, {columns} FROM evidence_rawrecord WHERE natural_key = ANY(%s) AND source = %s",  # noqa: S608
                     [keys, source],
                 )
                 return list(cursor.fetchall())
-        found: list[tuple[str, Any]] = []
+        found: list[tuple[Any, ...]] = []
         for chunk in batches_of_few_sizes(keys):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT natural_key, {column} FROM evidence_rawrecord WHERE source = %s AND natural_key IN ({marks})",  # noqa: S608
+                f"SELECT natural_key, {columns} FROM evidence_rawrecord WHERE source = %s AND natural_key IN ({marks})",  # noqa: S608
                 [source, *chunk],
             )
             found.extend(cursor.fetchall())
