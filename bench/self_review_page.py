@@ -46,9 +46,8 @@ from reviews.services.self_review import (  # noqa: E402
     highlights_set,
     narrative_set,
     packet_release,
-    packet_version_start,
 )
-from reviews.tasks import evidence_run_start  # noqa: E402
+from reviews.tasks import evidence_run_start, packet_version_start  # noqa: E402
 
 
 def workspace_prepare(*, commits: int) -> tuple[Person, ReviewCycle]:

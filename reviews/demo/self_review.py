@@ -20,8 +20,8 @@ from reviews.services.self_review import (
     highlights_set,
     narrative_set,
     packet_release,
-    packet_version_start,
 )
+from reviews.tasks import packet_version_start
 
 WRITERS = 2
 NARRATIVE = (

@@ -16,9 +16,8 @@ from reviews.services.self_review import (
     correction_set,
     highlights_set,
     packet_release,
-    packet_version_start,
 )
-from reviews.tasks import evidence_run_start
+from reviews.tasks import evidence_run_start, packet_version_start
 from tests.evidence.scenarios.builders import at, commit, pull_request, repository, usage_day
 from tests.factories import make_cycle, make_person, org_chart, signed_in_client
 

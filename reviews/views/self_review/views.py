@@ -43,8 +43,8 @@ from reviews.services.self_review import (
     narrative_set,
     packet_release,
     packet_release_withdraw,
-    packet_version_start,
 )
+from reviews.tasks import packet_version_start
 from reviews.views.requests import client_ip
 from reviews.views.self_review.forms import (
     CorrectionForm,
@@ -69,7 +69,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def workspace_of(request: HttpRequest, *, access: SelfReviewAccess) -> SelfReview:
-    return self_review_get(person=access.person, cycle=access.cycle, viewer=access.viewer)
+    return self_review_get(person=access.person, cycle=access.cycle, read_only=not access.owner)
 
 
 def item_of(review: SelfReview, key: str) -> WorkItem | None:
@@ -280,7 +280,7 @@ def correction_remove(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 def _picks_after(access: SelfReviewAccess, key: str, *, pick: bool) -> list[HighlightInput]:
     """The current picks with their words, less `key`, then `key` again at the end when it is picked."""
-    review = self_review_get(person=access.person, cycle=access.cycle, viewer=access.viewer)
+    review = self_review_get(person=access.person, cycle=access.cycle, read_only=not access.owner)
     kept = [entry for entry in highlight_inputs(review) if entry.item != key]
     return [*kept, HighlightInput(item=key)] if pick else kept
 
