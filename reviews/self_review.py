@@ -1,6 +1,7 @@
 """Reads for the employee's self-review workspace: the items they can act on, their words, the release, the log.
 
-Frozen values built with a bounded number of queries (nine for `self_review_get`, however many work items), so
+Frozen values built with a bounded number of queries (five for `self_review_get` once a version exists, six
+before; however many work items), so
 a page or API response costs the same for ten items or a thousand. Access is decided before these are called, by
 reviews.permissions.self_review_access; the writes are in reviews.services.self_review.
 """
