@@ -10,6 +10,8 @@ from reviews.models import EvidenceRun, Packet, ReviewCycle
 from reviews.permissions import packets_visible_get, request_viewer
 from reviews.selectors import released_versions_get, run_phases_get
 
+HOME_CYCLES = 5
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if viewer.hr:
         runs = list(EvidenceRun.objects.select_related("cycle").order_by("-created_at")[:10])
     phases = run_phases_get(runs=runs)
-    team_cycles = list(ReviewCycle.objects.all()[:5]) if viewer.reports else []
+    # The newest cycles: every signed-in person has a self-review workspace in each, packet or not.
+    cycles = list(ReviewCycle.objects.all()[:HOME_CYCLES])
     return render(
         request,
         "reviews/home.html",
@@ -36,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "runs": runs,
             "run_rows": [(run, phases[run.pk]) for run in runs],
             "hr": viewer.hr,
-            "team_cycles": team_cycles,
+            "team_cycles": cycles if viewer.reports else [],
+            "cycles": cycles if viewer.person is not None else [],
         },
     )
