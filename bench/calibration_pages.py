@@ -42,7 +42,7 @@ def company_build(people: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from reviews.models import CalibrationGroup, EvidenceRun, Packet, Person, ReviewCycle
+    from reviews.models import CalibrationGroup, EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
     from tests.reviews.facts_samples import typical_facts
 
     with connection.cursor() as cursor:  # a database kept for this bench: emptied whole, packets and groups too
@@ -88,10 +88,14 @@ def company_build(people: int) -> None:
     for start in range(0, len(ids), BATCH):
         Packet.objects.bulk_create(
             Packet(run=run, cycle=cycle, person_id=pk, version=1, status=Packet.Status.DONE,
-                   facts=facts[pk % DISTINCT_FACTS], sha256=f"{pk:064x}", generated_at=now,
-                   released_at=None if pk % 5 == 0 else now)
+                   facts=facts[pk % DISTINCT_FACTS], sha256=f"{pk:064x}", generated_at=now)
             for pk in ids[start : start + BATCH]
         )  # fmt: skip
+    first_versions = Packet.objects.filter(run=run).exclude(person_id__in=[pk for pk in ids if pk % 5 == 0])
+    PacketRelease.objects.bulk_create(  # four in five released their first version
+        PacketRelease(person_id=person_id, cycle=cycle, packet_id=packet_id, released_at=now)
+        for packet_id, person_id in first_versions.values_list("pk", "person_id")
+    )
     second_run = EvidenceRun.objects.create(cycle=cycle, status=EvidenceRun.Status.DONE)
     Packet.objects.bulk_create(  # a newer draft since release for a fifth of the manager's reports
         Packet(run=second_run, cycle=cycle, person=person, version=2, status=Packet.Status.DONE,

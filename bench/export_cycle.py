@@ -3,9 +3,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tp_packet CELERY_BROKER_URL=redis://127.0.0.1:6379/14 \\
         .venv/bin/python bench/export_cycle.py --people 500 2000 --workers 1 2
 
-Each run is a real export: `celery worker --pool=prefork --concurrency=N` subprocesses render every packet
-(typical sample facts stand in for the evidence engine, seeded per person), then finalize_export writes the
-PDFs, summary.csv, the org report and the ZIP. The clock runs from cycle_export_start to the export row's DONE.
+Each run is a real packet run then export: `celery worker --pool=prefork --concurrency=N` subprocesses render every
+packet (typical sample facts stand in for the evidence engine, seeded per person), then, since an export generates
+nothing, cycle_export_start queues finalize_export, which writes the PDFs, summary.csv, the org report and the ZIP.
+The clock runs from evidence_run_start to the export row's DONE.
 The database is wiped and rebuilt for each population: point DATABASE_URL at a database kept for this.
 """
 
@@ -71,8 +72,8 @@ def population_build(people: int) -> Any:
 
 def export_once(cycle: Any, workers: int, out_dir: Path) -> tuple[float, float, int]:
     from config.celery import app
-    from reviews.models import CycleExport
-    from reviews.tasks import cycle_export_start
+    from reviews.models import CycleExport, EvidenceRun
+    from reviews.tasks import cycle_export_start, evidence_run_start
 
     app.control.purge()
     log = (DATA_DIR / f"worker-{cycle.pk}-{workers}.log").open("wb")
@@ -84,19 +85,19 @@ def export_once(cycle: Any, workers: int, out_dir: Path) -> tuple[float, float, 
     try:
         time.sleep(4)  # the worker imports and forks its pool; the clock starts when the work is queued
         started = time.monotonic()
-        export = cycle_export_start(cycle=cycle, out_dir=out_dir)
-        rendered_at = None
-        while True:
-            export.refresh_from_db()
-            if rendered_at is None and export.run.status in {"done", "partial", "failed"}:
-                rendered_at = time.monotonic()
-            if export.status in CycleExport.TERMINAL:
-                break
+        # Generating is its own action: a packet run, then the export of the packets it made.
+        run = evidence_run_start(cycle=cycle)
+        while run.status not in EvidenceRun.TERMINAL:
             time.sleep(0.5)
-            export.run.refresh_from_db()
+            run.refresh_from_db()
+        rendered_at = time.monotonic()
+        export = cycle_export_start(cycle=cycle, out_dir=out_dir)
+        while export.status not in CycleExport.TERMINAL:
+            time.sleep(0.5)
+            export.refresh_from_db()
         finished = time.monotonic()
         assert export.status == "done", export.error
-        return finished - started, (rendered_at or finished) - started, export.run.done
+        return finished - started, rendered_at - started, run.done
     finally:
         os.killpg(worker.pid, 15)
         worker.wait(timeout=60)

@@ -36,7 +36,7 @@ def company_build(*, people: int, audit_events: int) -> None:
     from django.db import connection
 
     from evidence.models import SourceActor
-    from reviews.models import AuditEvent, CycleExport, EvidenceRun, Packet, Person, ReviewCycle
+    from reviews.models import AuditEvent, CycleExport, EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
 
     if Person.objects.count() == people + 1 and AuditEvent.objects.count() >= audit_events:
         return
@@ -73,21 +73,18 @@ def company_build(*, people: int, audit_events: int) -> None:
         )
     run = EvidenceRun.objects.create(cycle=cycle, total=people, done=people, status=EvidenceRun.Status.DONE)
     rerun = EvidenceRun.objects.create(cycle=cycle, status=EvidenceRun.Status.DONE)
-    CycleExport.objects.create(cycle=cycle, run=run, out_dir="/nonexistent", status=CycleExport.Status.DONE)
+    CycleExport.objects.create(cycle=cycle, out_dir="/nonexistent", status=CycleExport.Status.DONE)
     released_at = datetime(2026, 7, 1, tzinfo=UTC)
     person_ids = list(Person.objects.exclude(role=Person.Role.HR).values_list("pk", flat=True).order_by("pk"))
     for start in range(0, len(person_ids), BATCH):
         chunk = person_ids[start : start + BATCH]
         Packet.objects.bulk_create(
-            Packet(
-                run=run,
-                cycle=cycle,
-                person_id=pk,
-                version=1,
-                status=Packet.Status.DONE,
-                released_at=released_at if pk % 3 == 0 else None,
-            )
-            for pk in chunk
+            Packet(run=run, cycle=cycle, person_id=pk, version=1, status=Packet.Status.DONE) for pk in chunk
+        )
+        first_versions = Packet.objects.filter(run=run, person_id__in=[pk for pk in chunk if pk % 3 == 0])
+        PacketRelease.objects.bulk_create(  # a third released their first version
+            PacketRelease(person_id=person_id, cycle=cycle, packet_id=packet_id, released_at=released_at)
+            for packet_id, person_id in first_versions.values_list("pk", "person_id")
         )
         Packet.objects.bulk_create(  # newer drafts since a release
             Packet(run=rerun, cycle=cycle, person_id=pk, version=2, status=Packet.Status.DONE)

@@ -57,7 +57,7 @@ class PacketAdmin(ReadOnlyAdmin[Packet]):
     """A packet's bookkeeping only. Its facts, annotations and PDF are served by the packet pages and API, which
     check access and write the audit log (reviews.permissions); packets change only through a run or a release."""
 
-    list_display = ("person", "cycle", "version", "status", "attempts", "generated_at", "released_at")
+    list_display = ("person", "cycle", "version", "status", "attempts", "generated_at")
     list_filter = ("status", "cycle")
     search_fields = ("person__email", "person__name")
     exclude = ("facts", "annotations", "pdf")

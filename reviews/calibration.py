@@ -21,10 +21,10 @@ from django.utils import timezone
 from evidence.facts.caveats import NO_RANKING_CAVEAT, NO_TIME_SAVED, OWN_BASELINE, UNKNOWN_NOT_HUMAN
 from evidence.facts.schema import EvidenceFactsDict, FlagDict, OutcomeDict, stored_facts
 from reviews.errors import ApplicationError
-from reviews.models import CalibrationGroup, CalibrationNote, Packet, Person, ReviewCycle
+from reviews.models import CalibrationGroup, CalibrationNote, Packet, PacketRelease, Person, ReviewCycle
 from reviews.permissions import CalibrationScope, Viewer, packets_shown_get
 from reviews.printing.context import FLAG_NAMES, LONG, clip, highlight_key, number, share
-from reviews.selectors import cycle_population
+from reviews.selectors import cycle_population, released_packet_ids
 
 TEAM_PAGE_SIZE = 100
 # Query parameters that would ask a list for an order; every list here is by name and refuses them all.
@@ -87,7 +87,11 @@ def team_people(*, viewer: Viewer, cycle: ReviewCycle) -> QuerySet[Person]:
         .filter(pk__in=list(viewer.reports))
         .annotate(
             latest_done=Subquery(done.values("version")[:1]),
-            latest_released=Subquery(done.filter(released_at__isnull=False).values("version")[:1]),
+            latest_released=Subquery(
+                PacketRelease.objects.filter(person=OuterRef("pk"), cycle=cycle, withdrawn_at__isnull=True)
+                .order_by("-released_at", "-pk")
+                .values("packet__version")[:1]
+            ),
         )
         .annotate(
             packet_state=Case(
@@ -153,7 +157,7 @@ def _team_row(*, person: Person, packet: Packet | None, flags: list[FlagDict] | 
         person=person,
         state=state,
         packet=packet,
-        corrections=sum(1 for note in notes if note.get("kind") == "dispute" and note.get("text")),
+        corrections=_corrections(notes),
         highlights=sum(1 for note in notes if note.get("kind") == "highlight" and note.get("highlighted")),
         flags=len(flags),
         flags_explained=sum(1 for flag in flags if flag["kind"] in explained),
@@ -165,6 +169,11 @@ def calibration_note_get(*, viewer: Viewer, person_id: int, cycle_id: int) -> Ca
     if not viewer.may_read_notes(person_id):
         return None
     return CalibrationNote.objects.select_related("author").filter(person_id=person_id, cycle_id=cycle_id).first()
+
+
+def _corrections(notes: list[dict[str, Any]]) -> int:
+    """The employee's corrections a version printed (free-text disputes in versions printed before corrections)."""
+    return sum(1 for note in notes if note.get("kind") in {"correction", "dispute"} and note.get("text"))
 
 
 def _explained_flags(notes: list[dict[str, Any]]) -> set[str]:
@@ -250,7 +259,7 @@ def calibration_sheet_get(*, viewer: Viewer, scope: CalibrationScope) -> Calibra
     """The calibration sheet of a scope: one row per person whose packet the viewer may see, in alphabetical order.
 
     Figures come from that packet version's facts (counts are items or lines, shares 0..1); notes only for the
-    people whose notes the viewer may read (their manager chain and HR). Four queries, however many people.
+    people whose notes the viewer may read (their manager chain and HR). Six queries, however many people.
     """
     cycle = scope.cycle
     people = cycle_population(cycle=cycle).filter(pk__in=list(scope.person_ids)).values_list("pk", flat=True)
@@ -260,13 +269,14 @@ def calibration_sheet_get(*, viewer: Viewer, scope: CalibrationScope) -> Calibra
     notes = dict(CalibrationNote.objects.filter(cycle=cycle, person_id__in=readable).values_list("person_id", "text"))
     packets = sorted(shown.values(), key=lambda packet: (packet.person.name.casefold(), packet.person.email))
     facts_of = dict(Packet.objects.filter(pk__in=[packet.pk for packet in packets]).values_list("pk", "facts"))
+    released = released_packet_ids(packets=packets)
     rows = []
     caveats = [OWN_BASELINE, NO_RANKING_CAVEAT, NO_TIME_SAVED, UNKNOWN_NOT_HUMAN]
     for packet in packets:
         facts = stored_facts(facts_of[packet.pk])
         caveats.extend(item["text"] for item in facts["caveats"] if item["text"] not in caveats)
         note = notes.get(packet.person_id, "") if packet.person_id in readable else None
-        rows.append(_sheet_row(packet=packet, facts=facts, note=note))
+        rows.append(_sheet_row(packet=packet, facts=facts, note=note, released=packet.pk in released))
     return CalibrationSheet(
         cycle_id=cycle.pk,
         cycle_name=cycle.name,
@@ -279,7 +289,7 @@ def calibration_sheet_get(*, viewer: Viewer, scope: CalibrationScope) -> Calibra
     )
 
 
-def _sheet_row(*, packet: Packet, facts: EvidenceFactsDict, note: str | None) -> SheetRow:
+def _sheet_row(*, packet: Packet, facts: EvidenceFactsDict, note: str | None, released: bool) -> SheetRow:
     outcomes, coverage, work = facts["outcomes"], facts["coverage"], facts["work"]
     notes = packet.annotations
     picked = {
@@ -298,7 +308,7 @@ def _sheet_row(*, packet: Packet, facts: EvidenceFactsDict, note: str | None) ->
         team=clip(packet.person.team),
         packet_id=packet.pk,
         version=packet.version,
-        released=packet.released_at is not None,
+        released=released,
         figures=tuple(
             SideBySide(label, key, unit, _figure(outcomes["ai_assisted"], key), _figure(outcomes["other"], key))
             for label, key, unit in SHEET_FIGURES
@@ -308,7 +318,7 @@ def _sheet_row(*, packet: Packet, facts: EvidenceFactsDict, note: str | None) ->
             FlagLine(FLAG_NAMES.get(flag["kind"], clip(flag["kind"], 60)), flag["kind"] in explained)
             for flag in facts["flags"]
         ),
-        corrections=sum(1 for item in notes if item.get("kind") == "dispute" and item.get("text")),
+        corrections=_corrections(notes),
         coverage=(
             f"{share(coverage['usage_linked_share'])} of AI usage linked to work; "
             f"{number(unresolved)} unresolved identit{'y' if unresolved == 1 else 'ies'}; "

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import CharField, Count, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
-from reviews.models import Annotation, AuditEvent, CycleExport, EvidenceRun, Packet, Person, ReviewCycle
+from reviews.models import AuditEvent, Correction, CycleExport, EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
 from reviews.services.suppression import MIN_GROUP_SIZE
 
 
@@ -33,8 +33,8 @@ def cycle_runs_get(*, cycle: ReviewCycle) -> QuerySet[EvidenceRun]:
 
 
 def cycle_exports_get(*, cycle: ReviewCycle) -> QuerySet[CycleExport]:
-    """The cycle's exports, newest first, each with its run (one query)."""
-    return cycle.exports.select_related("run").order_by("-created_at", "-pk")
+    """The cycle's exports, newest first (one query)."""
+    return cycle.exports.order_by("-created_at", "-pk")
 
 
 def run_failures_get(*, run: EvidenceRun) -> QuerySet[Packet]:
@@ -101,7 +101,8 @@ def status_board_get(
 
 
 def team_statuses_get(*, cycle: ReviewCycle, population: QuerySet[Person]) -> list[TeamStatus]:
-    """Per team of these people, by team name: packet states in the cycle and open disputes. Two queries.
+    """Per team of these people, by team name: packet states in the cycle and the employees' corrections (as
+    `disputes`). Two queries.
 
     Not for showing as it is: status_board_get hides small teams.
     """
@@ -109,8 +110,7 @@ def team_statuses_get(*, cycle: ReviewCycle, population: QuerySet[Person]) -> li
     for team, state, people in _team_state_counts(cycle=cycle, population=population):
         counts.setdefault(team, {})[state] = people
     disputes = dict(
-        Annotation.objects.filter(cycle=cycle, kind=Annotation.Kind.DISPUTE, person__in=population)
-        .exclude(text="")
+        Correction.objects.filter(cycle=cycle, person__in=population)
         .order_by()
         .values("person__team")
         .annotate(open=Count("pk"))
@@ -131,8 +131,9 @@ def team_statuses_get(*, cycle: ReviewCycle, population: QuerySet[Person]) -> li
 
 
 def _team_state_counts(*, cycle: ReviewCycle, population: QuerySet[Person]) -> list[tuple[str, int, int]]:
-    """(team, PacketState, people) for the population, in one query: each person's latest finished and latest
-    released version (one grouped pass over the cycle's packets), joined to the people, grouped by team.
+    """(team, PacketState, people) for the population, in one query: each person's latest finished version (one
+    grouped pass over the cycle's packets) and the version of their release in force (releases are of the latest
+    finished version when made, so the highest not withdrawn), joined to the people, grouped by team.
 
     SQL, because the ORM cannot group an aggregate by another: a correlated subquery per person instead is many
     times slower at 85,000 people (docs/benchmarks.md).
@@ -147,9 +148,11 @@ def _team_state_counts(*, cycle: ReviewCycle, population: QuerySet[Person]) -> l
                 ELSE {PacketState.NEWER_DRAFT} END AS state, COUNT(*)
         FROM {Person._meta.db_table} person
         LEFT JOIN (
-            SELECT person_id, MAX(version) AS version,
-                   MAX(CASE WHEN released_at IS NOT NULL THEN version END) AS released
-            FROM {Packet._meta.db_table} WHERE cycle_id = %s AND status = %s GROUP BY person_id
+            SELECT done.person_id, MAX(done.version) AS version, MAX(released.version) AS released
+            FROM {Packet._meta.db_table} done
+            LEFT JOIN {PacketRelease._meta.db_table} rel ON rel.packet_id = done.id AND rel.withdrawn_at IS NULL
+            LEFT JOIN {Packet._meta.db_table} released ON released.id = rel.packet_id
+            WHERE done.cycle_id = %s AND done.status = %s GROUP BY done.person_id
         ) latest ON latest.person_id = person.id
         WHERE person.id IN ({people_sql})
         GROUP BY 1, 2

@@ -8,6 +8,13 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+
+def _within(field: str, limit: int) -> LessThanOrEqual[int]:
+    """A text field's length (characters) within a limit, as a database check."""
+    return LessThanOrEqual(Length(field), limit)
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -188,7 +195,6 @@ class Packet(models.Model):
     error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
-    released_at = models.DateTimeField(null=True, blank=True)
     annotations = models.JSONField(
         default=list, blank=True, help_text="The employee's annotations as this version printed them."
     )
@@ -207,40 +213,129 @@ class Packet(models.Model):
 class Annotation(models.Model):
     """The employee's word on their packet: kept per person and cycle, so every regenerated version keeps it.
 
-    item_key names what it is about: a highlight's "<repository> <ref>", a flag's kind, or "" for the narrative.
+    item_key names what it is about: a work item's "<repository> <ref>" for a highlight, a flag's kind, or "" for
+    the narrative. A highlight's three texts are `text` (the context), `what_ai_did` and `outcome`.
     """
 
     class Kind(models.TextChoices):
         HIGHLIGHT = "highlight", "Highlight (picked contribution)"
         FLAG_EXPLANATION = "flag_explanation", "Explanation of a context flag"
         NARRATIVE = "narrative", "Narrative"
-        DISPUTE = "dispute", "Correction or dispute"
+
+    # Characters, checked by the services with a message naming the field and by the database as an invariant.
+    HIGHLIGHT_PART_LIMIT: ClassVar[int] = 1_000
+    FLAG_EXPLANATION_LIMIT: ClassVar[int] = 2_000
+    NARRATIVE_LIMIT: ClassVar[int] = 10_000
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="annotations")
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="annotations")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     item_key = models.CharField(max_length=300, blank=True)
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="The narrative, a flag's explanation, or a highlight's context.")
+    what_ai_did = models.TextField(blank=True, help_text="For highlights: what AI did, in the employee's words.")
+    outcome = models.TextField(blank=True, help_text="For highlights: what came of it, in the employee's words.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="For highlights: the order the employee gave.")
     highlighted = models.BooleanField(default=False, help_text="For highlights: the employee picked this item.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering: ClassVar[list[str]] = ["kind", "item_key"]
+        ordering: ClassVar[list[str]] = ["kind", "position", "item_key"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["person", "cycle", "kind", "item_key"], name="annotation_once_per_item"),
+            models.CheckConstraint(
+                condition=~Q(kind="highlight")
+                | Q(_within("text", 1_000), _within("what_ai_did", 1_000), _within("outcome", 1_000)),
+                name="annotation_highlight_within_limits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="flag_explanation") | Q(_within("text", 2_000)),
+                name="annotation_flag_explanation_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="narrative") | Q(_within("text", 10_000)), name="annotation_narrative_within_limit"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person_id}/{self.cycle_id} {self.kind} {self.item_key}"
 
 
+class Correction(models.Model):
+    """The employee's correction of one work item's AI verdict, kept per person and cycle across versions.
+
+    The machine's record (its links and attributions) is never changed: the evidence facts print both, and count
+    the item in the group the employee says. item_key is the work item's "<repository> <ref>".
+    """
+
+    REASON_LIMIT: ClassVar[int] = 500
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="corrections")
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="corrections")
+    item_key = models.CharField(max_length=300)
+    ai_assisted = models.BooleanField(help_text="The employee's verdict: AI-assisted or not.")
+    tool = models.CharField(max_length=60, blank=True, help_text="The AI tool, when AI-assisted.")
+    reason = models.TextField(help_text="Why, in the employee's words (at most 500 characters).")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["item_key"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["person", "cycle", "item_key"], name="correction_once_per_item"),
+            models.CheckConstraint(condition=Q(_within("reason", 500)), name="correction_reason_within_limit"),
+            models.CheckConstraint(condition=Q(ai_assisted=True) | Q(tool=""), name="correction_tool_only_if_ai"),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "AI-assisted" if self.ai_assisted else "not AI-assisted"
+        return f"{self.person_id}/{self.cycle_id} {self.item_key}: {verdict}"
+
+
+class PacketRelease(models.Model):
+    """The employee releasing one version of their packet to their manager chain.
+
+    A release belongs to the person and cycle: later versions are drafts until released again. The current
+    release is the newest one not withdrawn; older ones stay as history. A release may be withdrawn only while
+    no manager has opened it (first_opened_at).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="releases")
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="releases")
+    packet = models.ForeignKey(Packet, on_delete=models.PROTECT, related_name="releases")
+    released_at = models.DateTimeField()
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    first_opened_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone in the manager chain first opened the released version."
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-released_at", "-pk"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(first_opened_at__isnull=True),
+                name="release_withdrawn_only_unopened",
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["person", "cycle", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}/{self.cycle_id} v{self.packet_id} released {self.released_at:%Y-%m-%d}"
+
+    @property
+    def version(self) -> int:
+        return self.packet.version
+
+
 class CycleExport(models.Model):
-    """One HR export of a cycle: a packet run, then the folder (PDFs, summary.csv, org report, ZIP) written once."""
+    """One HR export of a cycle: the packets that exist (each person's latest version), written once to a folder
+    with summary.csv, the org report and a ZIP. An export never generates packets; a packet run does that."""
 
     class Status(models.TextChoices):
-        RENDERING = "rendering", "Rendering packets"
+        QUEUED = "queued", "Queued"
         WRITING = "writing", "Writing files"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
@@ -248,9 +343,10 @@ class CycleExport(models.Model):
     TERMINAL: ClassVar[set[str]] = {Status.DONE, Status.FAILED}
 
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="exports")
-    run = models.OneToOneField(EvidenceRun, on_delete=models.CASCADE, related_name="export")
     out_dir = models.CharField(max_length=1000)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RENDERING)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    people = models.PositiveIntegerField(default=0, help_text="Rows in summary.csv: everyone with a packet version.")
+    packets = models.PositiveIntegerField(default=0, help_text="PDFs written: latest versions that are finished.")
     files_written = models.PositiveIntegerField(default=0)
     zip_sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)

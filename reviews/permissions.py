@@ -1,10 +1,13 @@
 """The one access gate: who is looking, what they may open, and the audit event of every packet they open.
 
-Pages and the API reach a packet only through `packet_access` (fetch, check, audit in one call) and list packets
-only through `packets_visible_get`; a manager's team and calibration sheets through `team_access` and
-`calibration_sheet_access`, calibration notes through `calibration_note_access`; API views name `IsHROrAdmin` for
-HR's work. tests/reviews/test_permissions.py
+Pages and the API reach a packet only through `packet_access` (fetch, check, audit in one call), list packets
+only through `packets_visible_get`, and reach a self-review workspace only through `self_review_access`; a
+manager's team and calibration sheets through `team_access` and `calibration_sheet_access`, calibration notes
+through `calibration_note_access`; API views name `IsHROrAdmin` for HR's work. tests/reviews/test_permissions.py
 walks the URL conf and fails on any packet route that skips the gate.
+
+Which version a manager sees: the version the employee released (a release belongs to the person and cycle, so a
+newer version stays a draft until they release again), or any version once the cycle's release date has passed.
 """
 
 from __future__ import annotations
@@ -26,18 +29,10 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from reviews.models import CalibrationGroup, Packet, Person, ReviewCycle
+from reviews.models import CalibrationGroup, Packet, PacketRelease, Person, ReviewCycle
 from reviews.requests import client_ip
-from reviews.services.audit import audit_record
-
-
-class PacketAction(StrEnum):
-    """What a viewer does with a packet, named as the audit log records it."""
-
-    VIEW = "packet.view"
-    VIEW_CALIBRATION = "packet.view.calibration"
-    DOWNLOAD = "packet.download"
-    RELEASE = "packet.release"
+from reviews.selectors import packet_released, release_date_passed, released_packet_ids, released_versions_get
+from reviews.services.audit import PacketAction, audit_record
 
 
 class CalibrationAction(StrEnum):
@@ -60,20 +55,29 @@ class Viewer:
     def person_id(self) -> int | None:
         return self.person.pk if self.person is not None else None
 
-    def may_see(self, packet: Packet) -> bool:
-        """Employees first; managers after release or the cycle's release date; HR and admins always."""
+    def may_see(self, packet: Packet, released: Collection[int] | None = None) -> bool:
+        """Employees first; managers the released version, or any after the cycle's release date; HR always.
+
+        `released`: the ids of released versions, when the caller read them for many packets at once (one query
+        for them all); else this packet's release is read here.
+        """
         if self.hr or packet.person_id == self.person_id:
             return True
         if packet.person_id not in self.reports:
             return False
-        release_date = packet.cycle.release_date
-        return packet.released_at is not None or (release_date is not None and release_date <= timezone.localdate())
+        if release_date_passed(packet.cycle):
+            return True
+        return packet.pk in released if released is not None else packet_released(packet)
 
-    def may(self, action: PacketAction, packet: Packet) -> bool:
-        """A release belongs to the employee alone; viewing and downloading follow `may_see`."""
-        if action is PacketAction.RELEASE:
-            return self.person_id is not None and packet.person_id == self.person_id
-        return self.may_see(packet)
+    def role_for(self, person_id: int) -> str:
+        """How the audit log names this viewer's relation to a person's packet."""
+        if person_id == self.person_id:
+            return "employee"
+        if person_id in self.reports:
+            return "manager"
+        if self.person is not None and self.person.role == Person.Role.ADMIN:
+            return "admin"
+        return "hr" if self.hr else "other"
 
     def may_read_notes(self, person_id: int) -> bool:
         """Calibration notes: the person's manager chain and HR, never the person or their peers."""
@@ -127,21 +131,74 @@ def signed_in_user(request: HttpRequest | Request) -> User:
 def packet_access(*, request: HttpRequest | Request, packet_id: int, action: PacketAction) -> Packet:
     """The finished packet version `packet_id`, when the request's viewer may do `action` with it; audited.
 
-    Writes one AuditEvent (the action, the packet, the user and their address) for every allowed call, before the
-    caller serves anything. Raises Http404 when the packet does not exist, is not finished, or is not the viewer's
-    to act on: not 403, since whether a packet exists is itself not for them to learn.
+    Writes one AuditEvent (the action, the packet, the viewer's role, the user and their address) for every allowed
+    call, before the caller serves anything; a manager's first opening of a released version is recorded on the
+    release, which can no longer be withdrawn. Raises Http404 when the packet does not exist, is not finished, or
+    is not the viewer's to see: not 403, since whether a packet exists is itself not for them to learn.
     """
+    viewer = request_viewer(request)
     packet = Packet.objects.select_related("person", "cycle").filter(pk=packet_id, status=Packet.Status.DONE).first()
-    if packet is None or not request_viewer(request).may(action, packet):
+    if packet is None or not viewer.may_see(packet):
         raise Http404("No packet here.")
-    audit_record(actor=request.user, action=action, target=packet, ip_address=client_ip(request))
+    role = viewer.role_for(packet.person_id)
+    audit_record(actor=request.user, action=action, target=packet, ip_address=client_ip(request), detail={"role": role})
+    if role == "manager":
+        PacketRelease.objects.filter(packet=packet, withdrawn_at__isnull=True, first_opened_at__isnull=True).update(
+            first_opened_at=timezone.now()
+        )
     return packet
 
 
-def packets_visible_get(*, viewer: Viewer) -> list[Packet]:
-    """The latest finished version of every packet the viewer may open, newest cycle first, then by name.
+def packet_owned_get(*, request: HttpRequest | Request, packet_id: int) -> Packet:
+    """The viewer's own finished packet version, for an action on it (a release) whose service writes the audit
+    event. Raises Http404 for anyone else's, as `packet_access` does."""
+    packet = Packet.objects.select_related("person", "cycle").filter(pk=packet_id, status=Packet.Status.DONE).first()
+    viewer = request_viewer(request)
+    if packet is None or viewer.person_id is None or packet.person_id != viewer.person_id:
+        raise Http404("No packet here.")
+    return packet
 
-    Never ordered by a usage, cost or outcome figure. A list names packets and opens none, so it is not audited.
+
+@dataclass(frozen=True)
+class SelfReviewAccess:
+    """Whose workspace, for which cycle, and whether this viewer may only read it (HR reading someone's)."""
+
+    person: Person
+    cycle: ReviewCycle
+    viewer: Viewer
+
+    @property
+    def owner(self) -> bool:
+        return self.viewer.person_id == self.person.pk
+
+
+def self_review_access(
+    *, request: HttpRequest | Request, cycle_id: int, person_id: int | None = None, write: bool = False
+) -> SelfReviewAccess:
+    """The workspace of `person_id` (default: the viewer's own) for a cycle, when the viewer may reach it.
+
+    The owner reads and writes; HR and admins may read anyone's, never write it. Anyone else, or a cycle or person
+    that does not exist, gets Http404, as packets do. Not audited: the workspace serves no packet; opening a
+    version from it goes through `packet_access`.
+    """
+    viewer = request_viewer(request)
+    cycle = ReviewCycle.objects.filter(pk=cycle_id).first()
+    wanted = viewer.person_id if person_id is None else person_id
+    person = Person.objects.select_related("manager").filter(pk=wanted).first() if wanted is not None else None
+    if cycle is None or person is None:
+        raise Http404("No self-review here.")
+    owner = viewer.person_id == person.pk
+    if not owner and (write or not viewer.hr):
+        raise Http404("No self-review here.")
+    return SelfReviewAccess(person=person, cycle=cycle, viewer=viewer)
+
+
+def packets_visible_get(*, viewer: Viewer) -> list[Packet]:
+    """For each person and cycle, the finished version this viewer sees: newest cycle first, then by name.
+
+    The latest version for the employee and HR; for a manager the released one, or the latest once the cycle's
+    release date has passed. Never ordered by a usage, cost or outcome figure. A list names packets and opens
+    none, so it is not audited. Two queries, however many packets.
     """
     candidates = (
         Packet.objects.filter(status=Packet.Status.DONE)
@@ -151,11 +208,14 @@ def packets_visible_get(*, viewer: Viewer) -> list[Packet]:
     if not viewer.hr:
         own = {viewer.person_id} if viewer.person_id is not None else set()
         candidates = candidates.filter(person_id__in=own | viewer.reports)
-    latest: dict[tuple[int, int], Packet] = {}
+    released = {} if viewer.hr else released_versions_get(person_ids=viewer.reports)
+    shown: dict[tuple[int, int], Packet] = {}
     for packet in candidates:
-        latest.setdefault((packet.cycle_id, packet.person_id), packet)
-    visible = [packet for packet in latest.values() if viewer.may_see(packet)]
-    return sorted(visible, key=lambda packet: (-packet.cycle.start.toordinal(), packet.person.name))
+        key = (packet.cycle_id, packet.person_id)
+        sees_latest = viewer.hr or packet.person_id == viewer.person_id or release_date_passed(packet.cycle)
+        if sees_latest or released.get(key) == packet.pk:
+            shown.setdefault(key, packet)
+    return sorted(shown.values(), key=lambda packet: (-packet.cycle.start.toordinal(), packet.person.name))
 
 
 class IsHROrAdmin(BasePermission):
@@ -182,19 +242,20 @@ def packets_shown_get(
     For a manager that is the last released version (or the newest once the cycle's release date has passed): a
     newer draft stays the employee's until they release it. `sitting` is for a calibration group's managers, who see
     its members' packets as a manager sees a report's, chain or not (never their notes). One query, whatever the
-    number of people; the facts are deferred (tens of kB each: read only those of the versions shown). Keys are
+    number of people, and one for their releases; the facts are deferred (tens of kB each: read only those of the versions shown). Keys are
     person ids; people with no visible version are absent.
     """
     shown_to = replace(viewer, reports=viewer.reports | frozenset(person_ids)) if sitting else viewer
-    candidates = (
+    candidates = list(
         Packet.objects.filter(cycle=cycle, person_id__in=list(person_ids), status=Packet.Status.DONE)
         .select_related("person", "cycle")
         .defer("facts")
         .order_by("person_id", "-version")
     )
+    released = released_packet_ids(packets=candidates)
     shown: dict[int, Packet] = {}
     for packet in candidates:
-        if packet.person_id not in shown and shown_to.may_see(packet):
+        if packet.person_id not in shown and shown_to.may_see(packet, released=released):
             shown[packet.person_id] = packet
     return shown
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,16 @@ from django.utils import timezone
 
 from evidence.facts.schema import stored_facts
 from evidence.selectors import facts_builds_get
-from reviews.models import Annotation, CalibrationPrint, EvidenceRun, Packet, Person, ReviewCycle
+from reviews.models import (
+    Annotation,
+    CalibrationPrint,
+    Correction,
+    EvidenceRun,
+    Packet,
+    PacketRelease,
+    Person,
+    ReviewCycle,
+)
 from reviews.printing.context import PacketContext, packet_context_build
 from reviews.printing.pdf import FACTS_ATTACHMENT_NAME
 
@@ -64,10 +74,31 @@ def packet_context_get(*, packet: Packet) -> PacketContext:
 
 
 def annotations_snapshot(*, person: Person, cycle: ReviewCycle) -> list[dict[str, Any]]:
-    """The employee's current annotations for a cycle, as a packet version stores and prints them."""
-    return [
-        {"kind": note.kind, "item_key": note.item_key, "text": note.text, "highlighted": note.highlighted}
-        for note in Annotation.objects.filter(person=person, cycle=cycle).order_by("kind", "item_key")
+    """The employee's current annotations and corrections for a cycle, as a packet version stores them (two
+    queries). The packet prints corrections from its facts, where they sit beside the machine's verdicts."""
+    corrections = [
+        {
+            "kind": "correction",
+            "item_key": correction.item_key,
+            "text": correction.reason,
+            "ai_assisted": correction.ai_assisted,
+            "tool": correction.tool,
+        }
+        for correction in Correction.objects.filter(person=person, cycle=cycle).order_by("item_key")
+    ]
+    return corrections + [
+        {
+            "kind": note.kind,
+            "item_key": note.item_key,
+            "text": note.text,
+            "highlighted": note.highlighted,
+            **(
+                {"what_ai_did": note.what_ai_did, "outcome": note.outcome, "position": note.position}
+                if note.kind == Annotation.Kind.HIGHLIGHT
+                else {}
+            ),
+        }
+        for note in Annotation.objects.filter(person=person, cycle=cycle).order_by("kind", "position", "item_key")
     ]
 
 
@@ -109,3 +140,43 @@ def embedded_facts_read(*, pdf: bytes) -> dict[str, Any] | None:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError):
         return None
     return facts if isinstance(facts, dict) else None
+
+
+# Releases: which version a person's manager chain sees (reviews.permissions decides with these).
+
+
+def release_date_passed(cycle: ReviewCycle) -> bool:
+    """After the cycle's release date managers see every report's latest version, released or not."""
+    return cycle.release_date is not None and cycle.release_date <= timezone.localdate()
+
+
+def current_release_get(*, person: Person, cycle: ReviewCycle) -> PacketRelease | None:
+    """The release in force: the newest not withdrawn. Older ones stay as history, superseded."""
+    return (
+        PacketRelease.objects.filter(person=person, cycle=cycle, withdrawn_at__isnull=True)
+        .select_related("packet")
+        .order_by("-released_at", "-pk")
+        .first()
+    )
+
+
+def released_packet_ids(*, packets: Sequence[Packet]) -> set[int]:
+    """Which of these versions were released and not withdrawn (one query)."""
+    return set(
+        PacketRelease.objects.filter(packet__in=packets, withdrawn_at__isnull=True).values_list("packet_id", flat=True)
+    )
+
+
+def packet_released(packet: Packet) -> bool:
+    """Whether this version was released and not withdrawn (the one in force, or one it superseded)."""
+    return PacketRelease.objects.filter(packet=packet, withdrawn_at__isnull=True).exists()
+
+
+def released_versions_get(*, person_ids: frozenset[int]) -> dict[tuple[int, int], int]:
+    """The packet id of each release in force (the newest not withdrawn), by (cycle id, person id); one query."""
+    releases = (
+        PacketRelease.objects.filter(person_id__in=person_ids, withdrawn_at__isnull=True)
+        .order_by("released_at", "pk")
+        .values_list("cycle_id", "person_id", "packet_id")
+    )
+    return {(cycle_id, person_id): packet_id for cycle_id, person_id, packet_id in releases}

@@ -1,8 +1,9 @@
 """The packet run, end to end: its Celery tasks (thin, ids only, stable names) and the canvas that links them.
 
-evidence_run_start (or cycle_export_start) creates the rows; after commit, one chord: evidence's facts phase (its
-header, from evidence.tasks.facts) → render_run, which settles the team bands and sends a chord of build_packet →
-finalize_run, which decides from the rows and sends finalize_export when a cycle export waits on the run.
+evidence_run_start creates the rows; after commit, one chord: evidence's facts phase (its header, from
+evidence.tasks.facts) → render_run, which settles the team bands and sends a chord of build_packet → finalize_run,
+which decides from the rows. A cycle export generates nothing: cycle_export_start sends finalize_export, which
+writes the packets that exist.
 reconcile_runs (beat) sends again what lost messages and dead workers left behind. The work is in
 reviews.services; every task is rerun-safe.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -20,22 +21,19 @@ from django.contrib.auth.models import User
 from django.db import connections, transaction
 
 from evidence.tasks.facts import facts_build_send
-from reviews.models import CycleExport, EvidenceRun, ReviewCycle
-from reviews.services.exports import (
-    cycle_export_create,
-    cycle_export_finalize,
-    cycle_exports_stalled,
-    cycle_exports_waiting,
-)
+from reviews.models import CycleExport, EvidenceRun, Packet, Person, ReviewCycle
+from reviews.services.exports import cycle_export_create, cycle_export_finalize, cycle_exports_stalled
 from reviews.services.packets import (
     evidence_run_create,
     evidence_run_finalize,
     evidence_run_packet_ids,
+    evidence_run_person_ids,
     evidence_run_settle,
     evidence_runs_stalled,
     packet_build,
 )
 from reviews.services.runs import evidence_run_retry_failed
+from reviews.services.self_review import packet_version_check
 
 logger = logging.getLogger("tokenproof.runs")
 # Rendering PDFs is the heavy work: its own queue lets render workers scale apart from the rest.
@@ -58,12 +56,8 @@ def render_run(run_id: int) -> None:
 
 @shared_task(name="reviews.finalize_run", acks_late=True, queue=RENDER_QUEUE)
 def finalize_run(run_id: int) -> str:
-    """Decide the run from its packet rows; once it has ended, send the finalize of any export waiting on it."""
-    run = evidence_run_finalize(run_id=run_id)
-    if run.status in EvidenceRun.TERMINAL:
-        for export_id in cycle_exports_waiting(run_id=run_id):
-            finalize_export.delay(export_id)
-    return str(run.status)
+    """Decide the run from its packet rows."""
+    return str(evidence_run_finalize(run_id=run_id).status)
 
 
 @shared_task(name="reviews.finalize_export", acks_late=True, queue=RENDER_QUEUE)
@@ -87,33 +81,50 @@ def reconcile_runs() -> int:
 
 
 def evidence_run_start(
-    *, cycle: ReviewCycle, requested_by: User | None = None, in_background: bool = False
+    *,
+    cycle: ReviewCycle,
+    requested_by: User | None = None,
+    people: Sequence[Person] | None = None,
+    in_background: bool = False,
 ) -> EvidenceRun:
     """Create the run, a pending packet per person and the facts build; after commit, send the run's chord.
 
-    in_background: for pages and the API, which must answer at once; see `_send_after_commit`.
-    Raises ApplicationError when the cycle cannot be run (a draft, closed, or not started yet) or nobody is
-    employed during it.
+    Each packet is a new draft version: what managers see changes only when its person releases it. `people`
+    narrows the run to them (an employee making a new version of their own packet); by default it is everyone
+    employed during the cycle. in_background: for pages and the API, which must answer at once; see
+    `_send_after_commit`. Raises ApplicationError when the cycle cannot be run (a draft, closed,
+    or not started yet) or there is nobody to run for.
     """
     with transaction.atomic():
-        run = evidence_run_create(cycle=cycle, requested_by=requested_by)
+        run = evidence_run_create(cycle=cycle, requested_by=requested_by, people=people)
         _send_after_commit(partial(_run_send, run=run), in_background=in_background)
     return run
+
+
+def packet_version_start(*, person: Person, cycle: ReviewCycle, user: User) -> Packet:
+    """A new draft version of this person's packet, through the same tasks as a cycle's run (facts, then render).
+
+    Returns the pending packet row; its status moves to done (or failed) as the tasks run. Raises ApplicationError
+    for anyone but the owner, in a closed cycle, or while an earlier version is still being made.
+    """
+    with transaction.atomic():
+        packet_version_check(person=person, cycle=cycle, user=user)
+        run = evidence_run_start(cycle=cycle, requested_by=user, people=[person])
+    return Packet.objects.get(run=run, person=person)
 
 
 def cycle_export_start(
     *, cycle: ReviewCycle, out_dir: Path | None = None, requested_by: User | None = None, in_background: bool = False
 ) -> CycleExport:
-    """Start a packet run for the cycle and the export that writes its folder (out_dir) when the run ends.
+    """Export the packets that exist (each person's latest version) to out_dir; generates none.
 
     in_background: for pages and the API, which must answer at once; see `_send_after_commit`.
-    Raises ApplicationError when the cycle cannot be run (a draft, closed, or not started yet) or nobody is
-    employed during it.
+    Raises ApplicationError when the cycle has no packet yet.
     """
     with transaction.atomic():
         export = cycle_export_create(cycle=cycle, out_dir=out_dir, requested_by=requested_by)
-        _send_after_commit(partial(_run_send, run=export.run), in_background=in_background)
-    export.refresh_from_db()  # without a broker (and not in_background) the whole run has happened by now
+        _send_after_commit(partial(_export_send, export_id=export.pk), in_background=in_background)
+    export.refresh_from_db()  # without a broker (and not in_background) the files are written by now
     return export
 
 
@@ -125,6 +136,10 @@ def evidence_run_retry(*, run: EvidenceRun, requested_by: User | None = None, in
     with transaction.atomic():
         packet_ids = evidence_run_retry_failed(run_id=run.pk, requested_by=requested_by)
         _send_after_commit(partial(_packets_send, run_id=run.pk, packet_ids=packet_ids), in_background=in_background)
+
+
+def _export_send(*, export_id: int) -> None:
+    finalize_export.delay(export_id)
 
 
 def _send_after_commit(send: Callable[[], None], *, in_background: bool) -> None:
@@ -157,7 +172,9 @@ def _run_send(*, run: EvidenceRun) -> None:
     """The run's canvas: durability, evidence's facts phase, then render_run. Sent once the run's rows are committed."""
     if run.facts_build_id is None:
         raise ValueError(f"run {run.pk} has no facts build: evidence_run_create makes one with every run")
-    facts_build_send(build_id=run.facts_build_id, then=render_run.si(run.pk))
+    facts_build_send(
+        build_id=run.facts_build_id, then=render_run.si(run.pk), person_ids=evidence_run_person_ids(run_id=run.pk)
+    )
 
 
 def _packets_send(*, run_id: int, packet_ids: list[int]) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from factory.declarations import SelfAttribute, Sequence, SubFactory
 from factory.django import DjangoModelFactory
 
-from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
+from reviews.models import EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -89,9 +89,10 @@ def make_packet(
     released: bool = False,
     annotations: list[dict[str, Any]] | None = None,
 ) -> Packet:
-    """A finished packet version stored as a run stores it (facts, annotations snapshot, SHA-256), without a render."""
+    """A finished packet version stored as a run stores it (facts, annotations snapshot, SHA-256), without a render;
+    `released`: the employee released this version to their manager chain."""
     run = EvidenceRun.objects.create(cycle=cycle, total=1, done=1, status=EvidenceRun.Status.DONE)
-    return Packet.objects.create(
+    packet = Packet.objects.create(
         run=run,
         cycle=cycle,
         person=person,
@@ -101,5 +102,9 @@ def make_packet(
         annotations=annotations or [],
         sha256=f"{person.pk:032x}{version:032x}",
         generated_at=timezone.now(),
-        released_at=timezone.now() if released else None,
     )
+    if released:
+        PacketRelease.objects.create(
+            person=person, cycle=cycle, packet=packet, released_at=timezone.now(), released_by=person.user
+        )
+    return packet

@@ -94,7 +94,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "reviews:login"
 LOGIN_REDIRECT_URL = "reviews:home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "reviews:login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -21,6 +21,7 @@ from evidence.facts.outcomes import outcome_groups, reviews_of_ai_prs
 from evidence.facts.patterns import patterns_section
 from evidence.facts.schema import EVIDENCE_SCHEMA, CostPerMergedAIPRDict, EvidenceFactsDict, OutcomePairDict
 from evidence.facts.usage import coding_cost_usd, cost_band, cost_per_merged_ai_pr, team_figures, usage_section
+from evidence.facts.work_items import verdicts_get, work_items_section
 from evidence.selectors import previous_cycle_get
 from reviews.models import Person, ReviewCycle
 
@@ -37,19 +38,26 @@ class PersonFacts:
 def person_facts_build(*, person: Person, cycle: ReviewCycle) -> PersonFacts:
     """The facts for one person and cycle: the one source packets, pages, API and exports are built from.
 
-    Computed from the canonical rows on every call, writing nothing, with a bounded number of queries (32,
-    however much data the person has); the shape is `EvidenceFactsDict` (docs/evidence-schema.md and
-    docs/evidence-schema.json).
+    Computed from the canonical rows and the employee's corrections on every call, writing nothing, with a bounded
+    number of queries (34, however much data the person has); the shape is `EvidenceFactsDict`
+    (docs/evidence-schema.md and docs/evidence-schema.json).
     """
     window = Window(start=cycle.start, end=cycle.end)
     activity = activity_load(person=person, window=window)
     involvement = involvement_find(activity)
-    outcomes = outcome_groups(activity=activity, involvement=involvement)
+    verdicts = verdicts_get(person=person, cycle=cycle, activity=activity, involvement=involvement)
+    outcomes = outcome_groups(activity=activity, verdicts=verdicts)
     previous = previous_cycle_get(cycle=cycle)
     previous_outcomes: OutcomePairDict | None = None
     if previous is not None:
         previous_activity = activity_load(person=person, window=Window(start=previous.start, end=previous.end))
-        previous_outcomes = outcome_groups(activity=previous_activity, involvement=involvement_find(previous_activity))
+        previous_verdicts = verdicts_get(
+            person=person,
+            cycle=previous,
+            activity=previous_activity,
+            involvement=involvement_find(previous_activity),
+        )
+        previous_outcomes = outcome_groups(activity=previous_activity, verdicts=previous_verdicts)
     usage = usage_section(
         activity=activity,
         involvement=involvement,
@@ -97,8 +105,9 @@ def person_facts_build(*, person: Person, cycle: ReviewCycle) -> PersonFacts:
         "coverage": coverage_section(
             activity=activity, involvement=involvement, unresolved=unresolved_identities(window=window)
         ),
-        "highlights": highlights_confidence(highlights_section(activity=activity, involvement=involvement)),
+        "highlights": highlights_confidence(highlights_section(activity=activity, verdicts=verdicts)),
         "caveats": caveats_section(usage=usage, outcomes=outcomes),
+        "work_items": work_items_section(activity=activity, verdicts=verdicts),
     }
     return PersonFacts(facts=facts, activity=activity, involvement=involvement)
 

@@ -1,26 +1,29 @@
 """The person's strongest AI-assisted contributions by outcome: merged, not reverted, lasting. At most three.
 
-The employee may pick others later (annotations); these are only the default.
+The employee may pick others (annotations); these are only the default. An item the employee corrected to "not
+AI-assisted" is never one of them.
 """
 
 from __future__ import annotations
 
 from evidence.facts.activity import Activity
-from evidence.facts.involvement import Involvement, Link
+from evidence.facts.involvement import Link
 from evidence.facts.outcomes import REVERT_WINDOW
 from evidence.facts.schema import HighlightDict, HighlightKind
+from evidence.facts.work_items import Verdicts, commit_ref, pull_request_ref, pull_request_url
 from evidence.models import Commit, PullRequest, Repository
 
 MAX_HIGHLIGHTS = 3
 
 
-def highlights_section(*, activity: Activity, involvement: Involvement) -> list[HighlightDict]:
+def highlights_section(*, activity: Activity, verdicts: Verdicts) -> list[HighlightDict]:
+    involvement = verdicts.involvement
     candidates: list[tuple[tuple[int, float, int], HighlightDict]] = []
     in_prs: set[int] = set()
     own = {commit.pk: commit for commit in activity.commits}
     for pull_request in activity.pull_requests:
         link = involvement.strongest_for_pr(pull_request)
-        if link is None or pull_request.state != PullRequest.State.MERGED:
+        if link is None or pull_request.state != PullRequest.State.MERGED or not verdicts.pr_assisted(pull_request):
             continue
         commits = activity.commits_of(pull_request)
         in_prs.update(commit.pk for commit in commits)
@@ -31,9 +34,9 @@ def highlights_section(*, activity: Activity, involvement: Involvement) -> list[
         item = _item(
             kind="pull_request",
             repository=pull_request.repository,
-            ref=f"#{pull_request.number}",
+            ref=pull_request_ref(pull_request),
             title=pull_request.title,
-            url=_pr_url(pull_request),
+            url=pull_request_url(pull_request),
             link=link,
             merged=True,
             survival=survival,
@@ -45,14 +48,14 @@ def highlights_section(*, activity: Activity, involvement: Involvement) -> list[
         candidates.append(((0 if reverted else 1, survival or 0.0, pull_request.additions), item))
     for commit in activity.commits:
         link = involvement.strongest_for_commit(commit)
-        if link is None or commit.pk in in_prs:
+        if link is None or commit.pk in in_prs or not verdicts.commit_assisted(commit):
             continue
         reverted = activity.reverted_within(commit, REVERT_WINDOW)
         survival = _survival([commit])
         item = _item(
             kind="commit",
             repository=commit.repository,
-            ref=commit.sha[:10],
+            ref=commit_ref(commit),
             title=commit.subject,
             url=None,
             link=link,
@@ -115,11 +118,3 @@ def _context(*, lines: int, survival: float | None, reverted: bool) -> str:
         else f"{survival:.0%} of its added lines still present at the last measurement"
     )
     return f"{lines} lines changed; {durability}."
-
-
-def _pr_url(pull_request: PullRequest) -> str | None:
-    repository = pull_request.repository
-    if repository.host != Repository.Host.GITHUB:
-        return None
-    web = "https://github.com" if not repository.base_url else repository.base_url.split("/api/")[0]
-    return f"{web}/{repository.full_name}/pull/{pull_request.number}"

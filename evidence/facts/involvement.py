@@ -66,6 +66,7 @@ class Link:
     usage_fact_id: int | None = None
     session_id: int | None = None
     evidence: str = ""  # what the link rests on, in words a reader can check: "co-author trailer"
+    rule: str = ""  # the attribution rule's name, for links found by one
 
     @property
     def direct(self) -> bool:
@@ -281,7 +282,9 @@ class _Linker:
         for attribution in self.activity.attributions_of(commit):
             reason = Reason.COMMIT_SHA if attribution.kind == AttributionRule.Kind.TOOL_SHA else Reason.TRAILER
             evidence = ATTRIBUTION_EVIDENCE.get(attribution.kind, attribution.kind)
-            links.append(Link(reason, attribution.confidence, (attribution.tool,), evidence=evidence))
+            links.append(
+                Link(reason, attribution.confidence, (attribution.tool,), evidence=evidence, rule=attribution.rule_name)
+            )
         return links
 
     def commit(self, commit: Commit) -> list[Link]:

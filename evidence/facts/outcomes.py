@@ -1,7 +1,8 @@
 """What came of the work: AI-assisted work against the same person's other work, and against their last cycle.
 
 Never against other people: heavy AI users were often strong before (selection bias), so the only fair baseline
-is the person's own work.
+is the person's own work. Each item is counted in the group the employee's correction names, else the machine's
+(evidence.facts.work_items.Verdicts).
 """
 
 from __future__ import annotations
@@ -9,20 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from statistics import median
+from typing import TYPE_CHECKING
 
 from evidence.facts.activity import Activity
 from evidence.facts.involvement import Involvement
 from evidence.facts.schema import Level, OutcomeDict, OutcomePairDict, SplitConfidenceDict
 from evidence.models import Commit, PullRequest, Review
 
+if TYPE_CHECKING:
+    from evidence.facts.work_items import Verdicts
+
 REVERT_WINDOW = timedelta(days=30)
 
 
-def outcome_groups(*, activity: Activity, involvement: Involvement) -> OutcomePairDict:
-    """`ai_assisted` and `other` for one window. `other` means no AI signal was found: unknown, not proven human."""
+def outcome_groups(*, activity: Activity, verdicts: Verdicts) -> OutcomePairDict:
+    """`ai_assisted` and `other` for one window. `other` means no AI signal was found (or the employee said the
+    item was not AI-assisted): unknown, not proven human."""
     return {
-        "ai_assisted": _outcome(activity=activity, involvement=involvement, assisted=True),
-        "other": _outcome(activity=activity, involvement=involvement, assisted=False),
+        "ai_assisted": _outcome(activity=activity, verdicts=verdicts, assisted=True),
+        "other": _outcome(activity=activity, verdicts=verdicts, assisted=False),
     }
 
 
@@ -39,10 +45,10 @@ def pr_lines(pull_request: PullRequest) -> int:
     return pull_request.additions + pull_request.deletions
 
 
-def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) -> OutcomeDict:
+def _outcome(*, activity: Activity, verdicts: Verdicts, assisted: bool) -> OutcomeDict:
     window = activity.window
-    commits = [commit for commit in activity.commits if involvement.commit_assisted(commit) is assisted]
-    prs = [pr for pr in activity.pull_requests if involvement.pr_assisted(pr) is assisted]
+    commits = [commit for commit in activity.commits if verdicts.commit_assisted(commit) is assisted]
+    prs = [pr for pr in activity.pull_requests if verdicts.pr_assisted(pr) is assisted]
     opened = [pr for pr in prs if window.holds(pr.created_at)]
     merged = [pr for pr in prs if pr.state == PullRequest.State.MERGED and window.holds(pr.merged_at)]
     decided = [pr for pr in opened if pr.state in (PullRequest.State.MERGED, PullRequest.State.CLOSED)]
@@ -82,7 +88,7 @@ def _outcome(*, activity: Activity, involvement: Involvement, assisted: bool) ->
         ),
         # Read from local git's patches (evidence.git.moves); commits known only from the API have no count.
         "refactor_lines_moved": sum(commit.lines_moved or 0 for commit in commits if commit.reverts_id is None),
-        "confidence": _confidence(commits=commits, prs=prs, involvement=involvement, assisted=assisted),
+        "confidence": _confidence(commits=commits, prs=prs, involvement=verdicts.involvement, assisted=assisted),
         "provenance": {
             "commits_with_moves_measured": sum(1 for commit in commits if commit.lines_moved is not None),
             "commits_with_survival_measured": len(measured),

@@ -3,7 +3,7 @@
 The facts are the one source of packets, pages, exports and the API, so every builder returns these types and
 every reader takes them: renaming a key fails mypy wherever it is read. A test walks these types and the JSON
 Schema and fails on any key or required-ness that differs. Keys added within version 1 (`confidence` outside
-outcomes and patterns, `refactor_lines_moved`, `provenance.commits_with_moves_measured`) are `NotRequired`:
+outcomes and patterns, `refactor_lines_moved`, `provenance.commits_with_moves_measured`, `work_items`) are `NotRequired`:
 facts stored before them lack them, and readers say "no data".
 """
 
@@ -19,7 +19,9 @@ Level = Literal["high", "medium", "low"]
 TeamBand = Literal["below", "near", "above"]
 PatternKind = Literal["delegation", "exploration", "iterative_debugging", "review_assistance", "inline_completion"]
 FlagKind = Literal["unlinked_usage", "idle_loop", "volume_spike"]
-HighlightKind = Literal["pull_request", "commit"]
+WorkItemKind = Literal["pull_request", "commit"]
+HighlightKind = WorkItemKind
+Verdict = Literal["attributed", "temporal", "none"]
 
 
 class ConfidenceDict(TypedDict):
@@ -287,6 +289,45 @@ class HighlightDict(TypedDict):
     context: str
 
 
+class WorkItemAIDict(TypedDict):
+    """The machine's verdict on a work item, kept as found whatever the employee says."""
+
+    verdict: Verdict  # attributed: a strong signal; temporal: AI tool use on its days only; none: no signal found
+    tool: str  # the tools named by the strongest link, comma-separated; "" when none
+    rule: str  # the attribution rule's name, else the link's reason (a WorkLink.Reason value); "" when none
+    confidence: float | None  # the strongest link's confidence, 0..1; None when no link
+
+
+class CorrectionDict(TypedDict):
+    """The employee's correction of the machine's verdict: printed beside it, never in its place."""
+
+    ai_assisted: bool
+    tool: str
+    reason: str
+
+
+class WorkItemOutcomeDict(TypedDict):
+    merged: bool | None  # None for a commit
+    survival_share: float | None  # share of added lines still present at the last measurement, 0..1
+    reverted: bool  # within 30 days
+    follow_up_fix_lines: int  # added lines changed again within 21 days
+
+
+class WorkItemDict(TypedDict):
+    """One pull request or commit of the person's in the cycle, with the group its outcomes are counted in."""
+
+    key: str  # "<repository> <ref>": how corrections and highlights name it, stable across versions
+    kind: WorkItemKind
+    repository: str
+    ref: str  # "#<number>" for a pull request, the first 12 characters of the SHA for a commit
+    title: str
+    url: str | None
+    ai: WorkItemAIDict
+    correction: CorrectionDict | None
+    ai_assisted: bool  # the group it is counted in: the correction's verdict when there is one, else the machine's
+    outcome: WorkItemOutcomeDict
+
+
 class CaveatDict(TypedDict):
     applies_to: str
     text: str
@@ -306,6 +347,7 @@ class EvidenceFactsDict(TypedDict):
     coverage: CoverageDict
     highlights: list[HighlightDict]
     caveats: list[CaveatDict]
+    work_items: NotRequired[list[WorkItemDict]]  # sorted by repository, then kind, then ref
 
 
 def stored_facts(value: object) -> EvidenceFactsDict:

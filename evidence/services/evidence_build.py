@@ -56,14 +56,17 @@ def evidence_build(
     return stored
 
 
-def facts_build_create(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE) -> FactsBuild:
-    """The build row, counting the cycle's population; the caller sends its chunks after commit.
+def facts_build_create(
+    *, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE, person_ids: list[int] | None = None
+) -> FactsBuild:
+    """The build row, counting the cycle's population (or only `person_ids`: a run for some people); the caller
+    sends its chunks after commit, for the same people.
 
     Raises ApplicationError when chunk_size is below 1 or nobody is employed during the cycle.
     """
     if chunk_size < 1:
         raise ApplicationError(f"Chunk size must be at least 1, not {chunk_size}.")
-    people = population_ids(cycle=cycle)
+    people = population_ids(cycle=cycle) if person_ids is None else person_ids
     if not people:
         raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
     return FactsBuild.objects.create(cycle=cycle, total=len(people), chunk_size=chunk_size)
@@ -89,10 +92,11 @@ def population_ids(*, cycle: ReviewCycle) -> list[int]:
     )
 
 
-def facts_build_chunks(*, build_id: int) -> list[list[int]]:
-    """The build's people as lists of person ids, each at most the build's chunk size, in id order."""
+def facts_build_chunks(*, build_id: int, person_ids: list[int] | None = None) -> list[list[int]]:
+    """The build's people (the cycle's population, or `person_ids`) as lists of person ids, each at most the
+    build's chunk size, in the order given (id order for the population)."""
     build = FactsBuild.objects.select_related("cycle").get(pk=build_id)
-    people = population_ids(cycle=build.cycle)
+    people = population_ids(cycle=build.cycle) if person_ids is None else person_ids
     return [people[index : index + build.chunk_size] for index in range(0, len(people), build.chunk_size)]
 
 

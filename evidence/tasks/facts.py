@@ -48,13 +48,15 @@ def finalize_facts(build_id: int) -> str:
     return str(facts_build_finalize(build_id=build_id).status)
 
 
-def facts_build_header(*, build_id: int) -> group:
-    """The facts phase of a build: a group of one build_facts_chunk per chunk of people, not sent.
+def facts_build_header(*, build_id: int, person_ids: list[int] | None = None) -> group:
+    """The facts phase of a build: a group of one build_facts_chunk per chunk of people (the cycle's population,
+    or `person_ids`, the people facts_build_create counted), not sent.
 
     The caller makes it a chord's header. The chord's body must call facts_build_finalize first: that counts the
     rows and settles the team bands. Each chunk records its people's failures and returns, so the body always runs.
     """
-    return group(build_facts_chunk.si(build_id, chunk) for chunk in facts_build_chunks(build_id=build_id))
+    chunks = facts_build_chunks(build_id=build_id, person_ids=person_ids)
+    return group(build_facts_chunk.si(build_id, chunk) for chunk in chunks)
 
 
 def facts_build_start(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZE) -> FactsBuild:
@@ -68,10 +70,12 @@ def facts_build_start(*, cycle: ReviewCycle, chunk_size: int = DEFAULT_CHUNK_SIZ
     return build
 
 
-def facts_build_send(*, build_id: int, then: Signature[Any]) -> None:
+def facts_build_send(*, build_id: int, then: Signature[Any], person_ids: list[int] | None = None) -> None:
     """Send a build: durability at the cycle's end first, then the facts phase as a chord closed by `then`, which
-    must call facts_build_finalize first. Call only after the build's row is committed."""
-    chain(measure_cycle_durability.si(build_id), chord(facts_build_header(build_id=build_id), then))()
+    must call facts_build_finalize first. `person_ids`: only those people (the ones facts_build_create counted),
+    else the cycle's population. Call only after the build's row is committed."""
+    header = facts_build_header(build_id=build_id, person_ids=person_ids)
+    chain(measure_cycle_durability.si(build_id), chord(header, then))()
 
 
 def _facts_build_send(*, build_id: int) -> None:

@@ -143,7 +143,8 @@ class CycleRunStartApi(APIView):
 
 
 class CycleExportStartApi(APIView):
-    """HR starts the same export job as `manage.py export_cycle`; progress is read from GET /api/exports/<id>/."""
+    """HR exports the packets that exist (each person's latest version), as `manage.py export_cycle` does; it
+    generates none (that is POST /api/cycles/<id>/runs/). Progress is read from GET /api/exports/<id>/."""
 
     permission_classes = [IsHROrAdmin]
 

@@ -21,12 +21,9 @@ class ExportDetailApi(APIView):
     permission_classes = [IsHROrAdmin]
 
     class OutputSerializer(serializers.ModelSerializer[CycleExport]):
-        """An export's progress, read from its rows: packets from the run, then the files."""
+        """An export's progress, read from its row: `people` with a packet version, `packets` (PDFs) written."""
 
         cycle = serializers.CharField(source="cycle.name")
-        packets_total = serializers.IntegerField(source="run.total")
-        packets_done = serializers.IntegerField(source="run.done")
-        packets_failed = serializers.IntegerField(source="run.failed")
 
         class Meta:
             model = CycleExport
@@ -34,9 +31,8 @@ class ExportDetailApi(APIView):
                 "id",
                 "cycle",
                 "status",
-                "packets_total",
-                "packets_done",
-                "packets_failed",
+                "people",
+                "packets",
                 "files_written",
                 "zip_sha256",
                 "error",

@@ -12,16 +12,21 @@ from rest_framework.views import APIView
 
 from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import Packet
-from reviews.permissions import PacketAction, packet_access, packets_visible_get, request_viewer
+from reviews.permissions import packet_access, packets_visible_get, request_viewer
+from reviews.selectors import released_packet_ids
+from reviews.services.audit import PacketAction
 
 
 class PacketListApi(APIView):
     """Packets this user may open, newest cycle first, then by name. There is no ordering by any usage figure."""
 
     class OutputSerializer(serializers.ModelSerializer[Packet]):
+        """`released`: this version was released to the manager chain and not withdrawn."""
+
         person = serializers.EmailField(source="person.email")
         name = serializers.CharField(source="person.name")
         cycle = serializers.CharField(source="cycle.name")
+        released = serializers.SerializerMethodField()
 
         class Meta:
             model = Packet
@@ -34,13 +39,17 @@ class PacketListApi(APIView):
                 "status",
                 "sha256",
                 "generated_at",
-                "released_at",
+                "released",
             )
+
+        def get_released(self, packet: Packet) -> bool:
+            return packet.pk in self.context["released"]
 
     @extend_schema(responses={200: OutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
         packets = packets_visible_get(viewer=request_viewer(request))
-        return Response(self.OutputSerializer(packets, many=True).data)
+        context = {"released": released_packet_ids(packets=packets)}
+        return Response(self.OutputSerializer(packets, many=True, context=context).data)
 
 
 class PacketDetailApi(APIView):
@@ -58,7 +67,8 @@ class PacketDetailApi(APIView):
     @extend_schema(responses={200: OutputSerializer})
     def get(self, request: Request, packet_id: int) -> Response:
         packet = packet_access(request=request, packet_id=packet_id, action=PacketAction.VIEW)
-        return Response(self.OutputSerializer(packet).data)
+        context = {"released": released_packet_ids(packets=[packet])}
+        return Response(self.OutputSerializer(packet, context=context).data)
 
 
 class PacketPdfApi(APIView):

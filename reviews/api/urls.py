@@ -13,8 +13,11 @@ from reviews.api import (
     packets,
     repositories,
     runs,
+    self_review,
     usage_imports,
 )
+
+SELF_REVIEW = "cycles/<int:cycle_id>/self-review/"
 
 urlpatterns = [
     path("cycles/", cycles.CycleListApi.as_view(), name="api-cycles"),
@@ -22,6 +25,20 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/board/", cycles.CycleBoardApi.as_view(), name="api-cycle-board"),
     path("cycles/<int:cycle_id>/runs/", cycles.CycleRunStartApi.as_view(), name="api-cycle-run-start"),
     path("cycles/<int:cycle_id>/exports/", cycles.CycleExportStartApi.as_view(), name="api-cycle-export-start"),
+    path(SELF_REVIEW, self_review.SelfReviewApi.as_view(), name="api-self-review"),
+    path(f"{SELF_REVIEW}corrections/", self_review.CorrectionCreateApi.as_view(), name="api-self-review-corrections"),
+    path(
+        f"{SELF_REVIEW}corrections/<path:item>/",
+        self_review.CorrectionDeleteApi.as_view(),
+        name="api-self-review-correction",
+    ),
+    path(f"{SELF_REVIEW}highlights/", self_review.HighlightsApi.as_view(), name="api-self-review-highlights"),
+    path(f"{SELF_REVIEW}flags/<str:kind>/", self_review.FlagExplanationApi.as_view(), name="api-self-review-flag"),
+    path(f"{SELF_REVIEW}narrative/", self_review.NarrativeApi.as_view(), name="api-self-review-narrative"),
+    path(f"{SELF_REVIEW}versions/", self_review.VersionStartApi.as_view(), name="api-self-review-versions"),
+    path(f"{SELF_REVIEW}release/", self_review.ReleaseApi.as_view(), name="api-self-review-release"),
+    path(f"{SELF_REVIEW}withdraw/", self_review.WithdrawApi.as_view(), name="api-self-review-withdraw"),
+    path(f"{SELF_REVIEW}access-log/", self_review.AccessLogApi.as_view(), name="api-self-review-access-log"),
     path("cycles/<int:cycle_id>/team/", calibration.TeamApi.as_view(), name="api-cycle-team"),
     path(
         "cycles/<int:cycle_id>/calibration-sheet/",

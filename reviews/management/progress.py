@@ -123,12 +123,10 @@ def run_start_and_follow(*, cycle: ReviewCycle, stream: Stream) -> EvidenceRun:
 def export_start_and_follow(
     *, cycle: ReviewCycle, out_dir: Path, stream: Stream, poll_seconds: float = 0.5, timeout_seconds: float = 6 * 3600
 ) -> CycleExport:
-    """Start a cycle export and draw its progress: the packets from the run's rows, then the files being written."""
-    with EagerProgress(stream=stream):
-        export = cycle_export_start(cycle=cycle, out_dir=out_dir)
+    """Start a cycle export of the packets that exist and wait while its files are written."""
+    stream.write("  writing PDFs, summary.csv, the org report and the ZIP…\n")
+    export = cycle_export_start(cycle=cycle, out_dir=out_dir)
     if not celery_app.conf.task_always_eager:
-        run_wait(run_id=export.run_id, stream=stream, poll_seconds=poll_seconds, timeout_seconds=timeout_seconds)
-        stream.write("  writing PDFs, summary.csv, the org report and the ZIP…\n")
         deadline = time.monotonic() + timeout_seconds
         while time.monotonic() < deadline:
             export.refresh_from_db()

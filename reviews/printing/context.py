@@ -9,7 +9,7 @@ here (the template autoescapes it), so no field can make a render run away.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 
 from evidence.facts.schema import (
     ConfidenceDict,
+    CorrectionDict,
     CoverageSourceDict,
     EvidenceFactsDict,
     FlagDict,
@@ -27,10 +28,14 @@ from evidence.facts.schema import (
     PatternDict,
     ToolUsageDict,
     UsageDict,
+    WorkItemAIDict,
+    WorkItemDict,
 )
 from reviews.printing.charts import Day, PairedShare, paired_share_chart, tool_days_chart, weekly_activity_chart
 
-SHORT, LONG, ESSAY = 200, 1200, 6000
+SHORT, LONG, ESSAY = 200, 1200, 10_000
+# The employee's texts, capped at the limits the services hold them to (characters).
+REASON, HIGHLIGHT_PART, EXPLANATION = 500, 1_000, 2_000
 HIGHLIGHTS_SHOWN = 6
 CONTRIBUTIONS_LISTED = 60
 FLAG_DAYS_LISTED = 12
@@ -82,8 +87,24 @@ class Highlight:
     outcome: str
     outcome_confidence: str
     context: str
-    employee_note: str
     picked: bool
+    # The employee's words on a picked highlight; "" where they wrote none.
+    words_context: str = ""
+    words_what_ai_did: str = ""
+    words_outcome: str = ""
+    correction: str = ""  # the employee's verdict when it differs from the machine's, e.g. "not AI-assisted"
+    machine: str = ""  # the machine's verdict in words, printed beside a picked highlight's own words
+
+
+@dataclass(frozen=True)
+class CorrectionLine:
+    """One corrected work item: the machine's verdict and, beside it, the employee's."""
+
+    key: str
+    title: str
+    machine: str
+    employee: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -169,7 +190,8 @@ class PacketContext:
     tools_chart: SafeString | None
     flags: tuple[Flag, ...]
     narrative: str
-    disputes: tuple[str, ...]
+    corrections: tuple[CorrectionLine, ...]
+    disputes: tuple[str, ...]  # free-text disputes kept in versions printed before corrections existed
     sources: tuple[Source, ...]
     usage_linked_share: str
     coverage_confidence: str
@@ -189,8 +211,9 @@ def packet_context_build(
     work, coverage = facts["work"], facts["coverage"]
     start, end = date.fromisoformat(cycle["start"]), date.fromisoformat(cycle["end"])
     notes = _annotations_by_kind(annotations)
-    highlights, picked = _highlights(facts["highlights"], notes.get("highlight", {}))
-    all_contributions = [_highlight(item, notes.get("highlight", {})) for item in facts["highlights"]]
+    work_items = facts.get("work_items", [])
+    highlights, picked = _highlights(facts["highlights"], work_items, annotations)
+    all_contributions = [_highlight(item) for item in facts["highlights"]]
     ai, other = outcomes["ai_assisted"], outcomes["other"]
     caveats = [Caveat(clip(item["applies_to"]), clip(item["text"], LONG)) for item in facts["caveats"]]
     usage_days = [Day(date.fromisoformat(day["day"]), day["tokens"], day["linked"]) for day in usage["daily"]]
@@ -238,6 +261,7 @@ def packet_context_build(
         else None,
         flags=tuple(_flag(item, notes.get("flag_explanation", {})) for item in facts["flags"]),
         narrative=clip(notes.get("narrative", {}).get("", ""), ESSAY),
+        corrections=tuple(_correction_line(item, item["correction"]) for item in work_items if item["correction"]),
         disputes=tuple(clip(text, LONG) for text in notes.get("dispute", {}).values() if text),
         sources=tuple(_source(item) for item in coverage["sources"]),
         usage_linked_share=share(coverage["usage_linked_share"]),
@@ -261,53 +285,108 @@ def _words(key: object) -> str:
 def _annotations_by_kind(annotations: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
     by_kind: dict[str, dict[str, str]] = {}
     for note in annotations:
-        key = str(note.get("item_key") or "")
-        text = str(note.get("text") or "")
-        if note.get("kind") == "highlight" and note.get("highlighted"):
-            text = text or " "  # picked without a note: the key's presence is the pick
-        by_kind.setdefault(str(note.get("kind")), {})[key] = text
+        by_kind.setdefault(str(note.get("kind")), {})[str(note.get("item_key") or "")] = str(note.get("text") or "")
     return by_kind
 
 
-def highlight_key(item: HighlightDict) -> str:
-    """How an annotation names a highlight: '<repository> <ref>', stable across versions of the facts."""
+def highlight_key(item: HighlightDict | WorkItemDict) -> str:
+    """How an annotation names a work item: '<repository> <ref>', stable across versions of the facts."""
     return clip(f"{item['repository']} {item['ref']}".strip(), 300)
 
 
-def _highlight(item: HighlightDict, notes: Mapping[str, str]) -> Highlight:
-    ai, outcome = item["ai"], item["outcome"]
-    state = {True: "merged", False: "not merged", None: ""}[outcome["merged"]]
-    survival = outcome["survival_share"]
+def _outcome_text(*, merged: bool | None, survival: float | None, reverted: bool) -> str:
+    state = {True: "merged", False: "not merged", None: ""}[merged]
     parts = [state, f"{share(survival)} of its lines still in place" if survival is not None else ""]
-    if outcome["reverted"]:
+    if reverted:
         parts.append("reverted")
-    url = item["url"] or ""
-    key = highlight_key(item)
-    outcome_confidence = outcome.get("confidence")
+    return ", ".join(part for part in parts if part) or NO_DATA
+
+
+def _https(url: str | None) -> str:
+    """Only https links are printed: anything else (javascript:, data:, file:) is dropped."""
+    text = url or ""
+    return clip(text, 300) if text.startswith("https://") else ""
+
+
+def _item_fields(item: HighlightDict | WorkItemDict) -> dict[str, str]:
+    """What an automatic highlight and a work item print alike: which item, where, and what came of it."""
+    outcome = item["outcome"]
+    return {
+        "key": highlight_key(item),
+        "kind": "Pull request" if item["kind"] == "pull_request" else "Commit",
+        "repository": clip(item["repository"]),
+        "ref": clip(item["ref"], 40),
+        "title": clip(item["title"]),
+        "url": _https(item["url"]),
+        "outcome": _outcome_text(
+            merged=outcome["merged"], survival=outcome["survival_share"], reverted=outcome["reverted"]
+        ),
+    }
+
+
+def _highlight(item: HighlightDict) -> Highlight:
+    ai = item["ai"]
+    outcome_confidence = item["outcome"].get("confidence")
     return Highlight(
-        key=key,
-        kind="Pull request" if item["kind"] == "pull_request" else "Commit",
-        repository=clip(item["repository"]),
-        ref=clip(item["ref"], 40),
-        title=clip(item["title"]),
-        url=clip(url, 300) if url.startswith("https://") else "",
+        **_item_fields(item),
         tools=", ".join(clip(tool, 60) for tool in ai["tools"]) or NO_DATA,
         reason=clip(ai.get("evidence") or ai["reason"], LONG),  # the evidence in words, when the facts carry it
         confidence=clip(ai["confidence"], 20) or NO_DATA,
-        outcome=", ".join(part for part in parts if part) or NO_DATA,
         outcome_confidence=clip(outcome_confidence["level"], 20) if outcome_confidence else "",
         context=clip(item["context"], LONG),
-        employee_note=clip(notes.get(key, ""), LONG).strip(),
-        picked=key in notes,
+        picked=False,
     )
 
 
-def _highlights(items: list[HighlightDict], notes: Mapping[str, str]) -> tuple[list[Highlight], bool]:
-    """The employee's picks when there are any, else the strongest by outcome (merged, surviving, not reverted)."""
-    all_items = [_highlight(item, notes) for item in items]
-    picked = [item for item in all_items if item.picked]
-    if picked:
-        return picked[:HIGHLIGHTS_SHOWN], True
+def _employee_words(note: Mapping[str, Any]) -> dict[str, str]:
+    """The employee's three texts on a picked highlight (a version printed before them has the context only)."""
+    return {
+        "words_context": clip(note.get("text") or "", HIGHLIGHT_PART).strip(),
+        "words_what_ai_did": clip(note.get("what_ai_did") or "", HIGHLIGHT_PART).strip(),
+        "words_outcome": clip(note.get("outcome") or "", HIGHLIGHT_PART).strip(),
+    }
+
+
+def _picked(item: WorkItemDict, note: Mapping[str, Any]) -> Highlight:
+    """A highlight the employee picked, from its work item."""
+    ai, correction = item["ai"], item["correction"]
+    return Highlight(
+        **_item_fields(item),
+        tools=clip(ai["tool"], 120) or NO_DATA,
+        reason=clip(ai["rule"], LONG),
+        confidence=clip(ai["confidence"], 20) or NO_DATA,
+        outcome_confidence="",
+        context="",
+        picked=True,
+        correction=_employee_verdict(correction) if correction else "",
+        machine=_machine_verdict(ai),
+        **_employee_words(note),
+    )
+
+
+def _highlights(
+    items: list[HighlightDict], work_items: list[WorkItemDict], annotations: Sequence[Mapping[str, Any]]
+) -> tuple[list[Highlight], bool]:
+    """The employee's picks, in their order, when there are any; else the strongest by outcome (merged,
+    surviving, not reverted). A pick whose item is no longer in the facts is left out."""
+    picks = sorted(
+        (note for note in annotations if note.get("kind") == "highlight" and note.get("highlighted")),
+        key=lambda note: (int(note.get("position") or 0), str(note.get("item_key") or "")),
+    )
+    if picks:
+        work = {highlight_key(item): item for item in work_items}
+        automatic = {highlight_key(item): item for item in items}  # facts stored before work items had them
+        found = []
+        for note in picks:
+            key = str(note.get("item_key") or "")
+            if key in work:
+                found.append(_picked(work[key], note))
+            elif key in automatic:
+                automatic_item = _highlight(automatic[key])
+                machine = f"attributed ({automatic_item.tools}, {automatic_item.reason}, confidence {automatic_item.confidence})"
+                found.append(replace(automatic_item, picked=True, machine=machine, **_employee_words(note)))
+        if found:
+            return found[:HIGHLIGHTS_SHOWN], True
 
     def strength(pair: tuple[int, HighlightDict]) -> tuple[int, int, float, int]:
         outcome = pair[1]["outcome"]
@@ -319,7 +398,35 @@ def _highlights(items: list[HighlightDict], notes: Mapping[str, str]) -> tuple[l
         )
 
     ranked = sorted(enumerate(items), key=strength, reverse=True)
-    return [all_items[index] for index, _ in ranked[:HIGHLIGHTS_SHOWN]], False
+    return [_highlight(item) for _index, item in ranked[:HIGHLIGHTS_SHOWN]], False
+
+
+def _machine_verdict(ai: WorkItemAIDict) -> str:
+    if ai["verdict"] == "none":
+        return "no AI signal found"
+    how = "attributed" if ai["verdict"] == "attributed" else "timing only"
+    details = [clip(ai["tool"], 120), clip(ai["rule"], 80)]
+    if ai["confidence"] is not None:
+        details.append(f"confidence {ai['confidence']:.2f}")
+    listed = ", ".join(detail for detail in details if detail)
+    return f"{how} ({listed})" if listed else how
+
+
+def _employee_verdict(correction: CorrectionDict) -> str:
+    if not correction["ai_assisted"]:
+        return "not AI-assisted"
+    tool = clip(correction["tool"], 60)
+    return f"AI-assisted ({tool})" if tool else "AI-assisted"
+
+
+def _correction_line(item: WorkItemDict, correction: CorrectionDict) -> CorrectionLine:
+    return CorrectionLine(
+        key=highlight_key(item),
+        title=clip(item["title"]),
+        machine=_machine_verdict(item["ai"]),
+        employee=_employee_verdict(correction),
+        reason=clip(correction["reason"], REASON),
+    )
 
 
 OutcomeFigure = Literal[
@@ -358,7 +465,8 @@ OUTCOME_FIGURES: tuple[tuple[str, OutcomeFigure, str, str], ...] = (
 )
 
 
-def _figure(outcome: OutcomeDict | None, key: OutcomeFigure, unit: str) -> str:
+def outcome_figure(outcome: OutcomeDict | None, key: OutcomeFigure, unit: str) -> str:
+    """One outcome figure as the packet prints it: a share, a count with its unit, "no data", or "—" (no group)."""
     if outcome is None:
         return "—"
     # refactor_lines_moved is missing from facts stored before it was added: "no data"
@@ -370,10 +478,10 @@ def _outcome_rows(*, ai: OutcomeDict, other: OutcomeDict, previous: OutcomePairD
     return tuple(
         OutcomeRow(
             label=label,
-            ai=_figure(ai, key, unit),
-            other=_figure(other, key, unit),
-            previous_ai=_figure(previous["ai_assisted"] if previous else None, key, unit),
-            previous_other=_figure(previous["other"] if previous else None, key, unit),
+            ai=outcome_figure(ai, key, unit),
+            other=outcome_figure(other, key, unit),
+            previous_ai=outcome_figure(previous["ai_assisted"] if previous else None, key, unit),
+            previous_other=outcome_figure(previous["other"] if previous else None, key, unit),
             group=group,
         )
         for group, key, label, unit in OUTCOME_FIGURES
@@ -475,7 +583,7 @@ def _flag(item: FlagDict, notes: Mapping[str, str]) -> Flag:
         days=listed or NO_DATA,
         figures=figures,
         confidence=confidence_text(item.get("confidence")),
-        explanation=clip(notes.get(kind, ""), LONG),
+        explanation=clip(notes.get(kind, ""), EXPLANATION),
     )
 
 

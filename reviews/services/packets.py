@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -27,7 +28,7 @@ from evidence.facts.schema import EvidenceFactsDict
 from evidence.selectors import evidence_facts_stored_get, facts_build_get
 from evidence.services.evidence_build import facts_build_create, facts_build_finalize
 from reviews.errors import ApplicationError
-from reviews.models import EvidenceRun, Packet, ReviewCycle
+from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
 from reviews.printing.context import packet_context_build
 from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
 from reviews.selectors import annotations_snapshot, cycle_population
@@ -37,20 +38,23 @@ logger = logging.getLogger("tokenproof.packets")
 ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
 
 
-def evidence_run_create(*, cycle: ReviewCycle, requested_by: User | None = None) -> EvidenceRun:
+def evidence_run_create(
+    *, cycle: ReviewCycle, requested_by: User | None = None, people: Sequence[Person] | None = None
+) -> EvidenceRun:
     """The run's rows: the run, one pending packet per person, and the facts build the packets wait for.
 
     Everyone's facts are built (or refreshed) and the team bands settled before any packet renders, so packets
-    show bands that agree across the team even when nobody ran `evidence --cycle` first. The run's tasks are
-    sent by reviews.tasks after commit. Raises ApplicationError for a draft or closed cycle, one that has not
-    started yet (reviews.services.cycles.cycle_run_check), or one with nobody employed during it.
+    show bands that agree across the team even when nobody ran `evidence --cycle` first. `people` narrows the run
+    to them (an employee making a new version of their own packet); by default it is everyone employed during the
+    cycle. The run's tasks are sent by reviews.tasks after commit. Raises ApplicationError for a draft or closed
+    cycle, one that has not started yet (reviews.services.cycles.cycle_run_check), or when there is nobody.
     """
     cycle_run_check(cycle=cycle)
     with transaction.atomic():
-        people = list(cycle_population(cycle=cycle))
+        people = list(cycle_population(cycle=cycle)) if people is None else list(people)
         if not people:
             raise ApplicationError(f"Cycle {cycle.name!r} has nobody in it: import people first.")
-        facts_build = facts_build_create(cycle=cycle)
+        facts_build = facts_build_create(cycle=cycle, person_ids=[person.pk for person in people])
         run = EvidenceRun.objects.create(
             cycle=cycle, requested_by=requested_by, total=len(people), facts_build_id=facts_build.pk
         )
@@ -74,6 +78,11 @@ def evidence_run_settle(*, run_id: int) -> None:
     run = EvidenceRun.objects.get(pk=run_id)
     if run.facts_build_id is not None:
         facts_build_finalize(build_id=run.facts_build_id)
+
+
+def evidence_run_person_ids(*, run_id: int) -> list[int]:
+    """The people the run makes packets for, in id order: its facts build builds exactly them."""
+    return list(Packet.objects.filter(run_id=run_id).order_by("person_id").values_list("person_id", flat=True))
 
 
 def evidence_run_packet_ids(*, run_id: int) -> list[int]:

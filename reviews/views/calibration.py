@@ -17,7 +17,6 @@ from reviews.errors import ApplicationError
 from reviews.permissions import (
     CalibrationAction,
     CalibrationScope,
-    PacketAction,
     calibration_note_access,
     calibration_sheet_access,
     packet_access,
@@ -26,6 +25,7 @@ from reviews.permissions import (
 )
 from reviews.requests import client_ip
 from reviews.selectors import packet_context_get
+from reviews.services.audit import PacketAction
 from reviews.services.calibration import NOTE_MAX_CHARS, calibration_note_set, calibration_sheet_print
 from reviews.views.packets import print_css_for_style_element
 
@@ -113,6 +113,7 @@ def packet_calibration_preview(request: HttpRequest, packet_id: int) -> HttpResp
         {
             "packet": packet_context_get(packet=packet),
             "packet_row": packet,
+            "release": packet.releases.filter(withdrawn_at__isnull=True).order_by("released_at").first(),
             "print_css": print_css_for_style_element(),
             "may_read_notes": viewer.may_read_notes(packet.person_id),
             "note": calibration_note_get(viewer=viewer, person_id=packet.person_id, cycle_id=packet.cycle_id),

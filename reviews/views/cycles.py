@@ -237,10 +237,9 @@ def _run_context(*, run_id: int) -> dict[str, object]:
 
 
 def _export_context(*, export_id: int) -> dict[str, object]:
-    export = get_object_or_404(CycleExport.objects.select_related("cycle", "run"), pk=export_id)
+    export = get_object_or_404(CycleExport.objects.select_related("cycle"), pk=export_id)
     return {
         "export": export,
-        "phase": run_phases_get(runs=[export.run])[export.run.pk],
         "ended": export.status in CycleExport.TERMINAL,
         "poll_every": POLL_EVERY,
     }

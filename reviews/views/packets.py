@@ -11,10 +11,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from reviews.errors import ApplicationError
-from reviews.permissions import PacketAction, packet_access, request_viewer
+from reviews.permissions import packet_access, packet_owned_get, request_viewer, signed_in_user
 from reviews.printing.pdf import PRINT_CSS_PATH
-from reviews.selectors import packet_context_get
-from reviews.services.release import packet_release
+from reviews.requests import client_ip
+from reviews.selectors import current_release_get, packet_context_get
+from reviews.services.audit import PacketAction
+from reviews.services.self_review import packet_release
 
 
 def print_css_for_style_element() -> SafeString:
@@ -41,6 +43,7 @@ def packet_preview(request: HttpRequest, packet_id: int) -> HttpResponse:
             "packet_row": packet,
             "print_css": print_css_for_style_element(),
             "is_owner": request_viewer(request).person_id == packet.person_id,
+            "release": current_release_get(person=packet.person, cycle=packet.cycle),
         },
     )
 
@@ -55,9 +58,12 @@ def packet_download(request: HttpRequest, packet_id: int) -> FileResponse:
 @login_required
 @require_POST
 def packet_release_view(request: HttpRequest, packet_id: int) -> HttpResponse:
-    packet = packet_access(request=request, packet_id=packet_id, action=PacketAction.RELEASE)
+    """Release the owner's latest finished version of this packet's cycle (the service writes the audit event)."""
+    packet = packet_owned_get(request=request, packet_id=packet_id)
     try:
-        packet_release(packet=packet, owner=request_viewer(request).person)
+        packet_release(
+            person=packet.person, cycle=packet.cycle, user=signed_in_user(request), ip_address=client_ip(request)
+        )
         messages.success(request, "Released: your manager can now see this packet.")
     except ApplicationError as error:
         messages.error(request, error.message)

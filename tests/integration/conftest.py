@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from pytest_django import Settings as SettingsWrapper
 
 from config.celery import app as celery_app
+from reviews.models import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_REDIS = "redis://127.0.0.1:6379/15"
@@ -160,3 +162,32 @@ def wait_until_terminal(model: type[Any], pk: int, *, timeout: float = 120) -> A
             return row
         time.sleep(0.25)
     pytest.fail(f"{model.__name__} {pk} did not finish in {timeout}s: {model.objects.get(pk=pk).__dict__}")
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (make browser installs it)")
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_page()
+        yield page
+        browser.close()
+        # ORM calls made while Playwright's loop runs get their own connection (asgiref sees an event loop).
+        connections.close_all()
+
+
+def sign_in_as(page: Any, base_url: str, person: Person) -> None:
+    page.goto(f"{base_url}/demo-login/")
+    page.get_by_role("button", name=f"Sign in as {person.name}").click()
+    page.wait_for_url(f"{base_url}/")

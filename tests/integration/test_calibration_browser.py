@@ -15,13 +15,11 @@ from pypdf import PdfReader
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import AuditEvent, CalibrationNote, CalibrationPrint
-from tests.integration.conftest import ROOT
-from tests.integration.test_pages_browser import browser_page, sign_in_as
+from tests.integration.conftest import ROOT, sign_in_as
 from tests.reviews.calibration_org import calibration_org
 
 pytestmark = pytest.mark.integration
 
-__all__ = ["browser_page"]  # the Chromium fixture, used by name below
 ARTEFACTS = Path(os.environ.get("TOKENPROOF_TEST_ARTEFACTS") or ROOT / "var" / "test-artefacts") / "calibration"
 
 

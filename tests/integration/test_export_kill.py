@@ -1,4 +1,5 @@
-"""Faults: a real worker is SIGKILLed mid-export (a pool child, then the main process); a restart finishes the job.
+"""Faults: a real worker is SIGKILLed while generating a cycle's packets (a pool child, then the main process); a
+restart finishes the run, and the HR export then writes exactly those packets.
 
 After recovery every person has exactly one finished packet in the run and one PDF in the folder, the run and the
 export were each finalized once, and nothing is left pending or rendering.
@@ -22,7 +23,7 @@ import pytest
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import CycleExport, EvidenceRun, Packet
-from reviews.tasks import cycle_export_start, reconcile_runs
+from reviews.tasks import cycle_export_start, evidence_run_start, reconcile_runs
 from tests.factories import make_cycle, make_person
 from tests.integration.conftest import WorkerProcess
 
@@ -46,13 +47,23 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, reconcile: bool
     pytest.fail(f"timed out waiting for {what}")
 
 
-def finished(export_id: int) -> bool:
-    return CycleExport.objects.get(pk=export_id).status in CycleExport.TERMINAL
+def finished(run_id: int) -> bool:
+    return EvidenceRun.objects.get(pk=run_id).status in EvidenceRun.TERMINAL
 
 
-def assert_completed_exactly_once(export_id: int, worker_logs: str) -> None:
-    export = CycleExport.objects.select_related("run").get(pk=export_id)
-    run = export.run
+def export_after(run_id: int, tmp_path: Path) -> int:
+    """Export the cycle once its run has ended, and wait for the worker to write the folder."""
+    run = EvidenceRun.objects.select_related("cycle").get(pk=run_id)
+    export_id = cycle_export_start(cycle=run.cycle, out_dir=tmp_path / "export").pk
+    wait_until(
+        lambda: CycleExport.objects.get(pk=export_id).status in CycleExport.TERMINAL, timeout=60, what="the export"
+    )
+    return export_id
+
+
+def assert_completed_exactly_once(run_id: int, export_id: int, worker_logs: str) -> None:
+    export = CycleExport.objects.get(pk=export_id)
+    run = EvidenceRun.objects.get(pk=run_id)
     assert (export.status, export.finalize_count) == ("done", 1), worker_logs[-4000:]
     assert (run.status, run.finalize_count, run.done, run.failed) == ("done", 1, PEOPLE, 0)
     packets = Packet.objects.filter(run=run)
@@ -72,16 +83,16 @@ def assert_completed_exactly_once(export_id: int, worker_logs: str) -> None:
     assert not list(folder.glob(".*.partial"))
 
 
-def start_export(tmp_path: Path) -> int:
+def start_run() -> int:
     for index in range(PEOPLE):
         make_person(name=f"Kill Person {index:02d}", email=f"kill{index}@example.com")
     cycle = make_cycle(name="Faults", start=date(2026, 1, 1), end=date(2026, 6, 30))
-    return cycle_export_start(cycle=cycle, out_dir=tmp_path / "export").pk
+    return evidence_run_start(cycle=cycle).pk
 
 
-def some_packets_done(export_id: int) -> Callable[[], bool]:
+def some_packets_done(run_id: int) -> Callable[[], bool]:
     def check() -> bool:
-        run = CycleExport.objects.get(pk=export_id).run
+        run = EvidenceRun.objects.get(pk=run_id)
         return run.done >= 3 and run.done < PEOPLE
 
     return check
@@ -104,32 +115,33 @@ def fault_settings(settings: SettingsWrapper) -> None:
     settings.TOKENPROOF_STALE_RENDER_SECONDS = int(FAULT_ENV["TOKENPROOF_STALE_RENDER_SECONDS"])
 
 
-def worker_mid_export(start_worker: Any, tmp_path: Path) -> tuple[WorkerProcess, int]:
-    """A worker process with two pool children, part-way through an export of PEOPLE packets."""
+def worker_mid_run(start_worker: Any) -> tuple[WorkerProcess, int]:
+    """A worker process with two pool children, part-way through a run of PEOPLE packets."""
     worker: WorkerProcess = start_worker(concurrency=2, extra_env=FAULT_ENV)
-    export_id = start_export(tmp_path)
-    wait_until(some_packets_done(export_id), timeout=60, what="the first packets")
-    return worker, export_id
+    run_id = start_run()
+    wait_until(some_packets_done(run_id), timeout=60, what="the first packets")
+    return worker, run_id
 
 
-def test_export_survives_a_pool_child_killed_mid_export(
+def test_a_run_survives_a_pool_child_killed_mid_run_and_exports_once(
     start_worker: Any, tmp_path: Path, fault_settings: None
 ) -> None:
-    worker, export_id = worker_mid_export(start_worker, tmp_path)
+    worker, run_id = worker_mid_run(start_worker)
 
     os.kill(busy_pool_child(worker), signal.SIGKILL)
 
-    wait_until(lambda: finished(export_id), timeout=90, reconcile=True, what="the export after a child was killed")
-    assert_completed_exactly_once(export_id, worker.log())
+    wait_until(lambda: finished(run_id), timeout=90, reconcile=True, what="the run after a child was killed")
+    export_id = export_after(run_id, tmp_path)
+    assert_completed_exactly_once(run_id, export_id, worker.log())
     assert "exited with 'signal 9 (SIGKILL)'" in worker.log()
     # The packet it was drawing was taken over and drawn again: a second attempt, still one packet.
-    assert Packet.objects.filter(run__export__pk=export_id, attempts__gte=2).exists()
+    assert Packet.objects.filter(run_id=run_id, attempts__gte=2).exists()
 
 
-def test_export_survives_the_main_worker_process_killed_mid_export(
+def test_a_run_survives_the_main_worker_process_killed_mid_run_and_exports_once(
     start_worker: Any, tmp_path: Path, fault_settings: None
 ) -> None:
-    first, export_id = worker_mid_export(start_worker, tmp_path)
+    first, run_id = worker_mid_run(start_worker)
 
     children = first.child_pids()
     os.kill(first.process.pid, signal.SIGKILL)
@@ -137,8 +149,9 @@ def test_export_survives_the_main_worker_process_killed_mid_export(
     for child in children:  # the machine went down with it: orphaned pool children die too
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
-    assert CycleExport.objects.get(pk=export_id).status == "rendering"
+    assert not finished(run_id)
 
     second: WorkerProcess = start_worker(concurrency=2, extra_env=FAULT_ENV)
-    wait_until(lambda: finished(export_id), timeout=90, reconcile=True, what="the export after a restart")
-    assert_completed_exactly_once(export_id, first.log() + second.log())
+    wait_until(lambda: finished(run_id), timeout=90, reconcile=True, what="the run after a restart")
+    export_id = export_after(run_id, tmp_path)
+    assert_completed_exactly_once(run_id, export_id, first.log() + second.log())

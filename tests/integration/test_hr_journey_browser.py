@@ -13,9 +13,7 @@ from pytest_django import Settings as SettingsWrapper
 
 from reviews.models import CycleExport, EvidenceRun, Person
 from tests.factories import make_person
-from tests.integration.test_pages_browser import browser_page, sign_in_as
-
-__all__ = ["browser_page"]  # the fixture, shared with the other page journeys
+from tests.integration.conftest import sign_in_as
 
 pytestmark = pytest.mark.integration
 

@@ -15,3 +15,5 @@ def test_schema_generates_without_warnings_or_errors(tmp_path: Path) -> None:
     paths = json.loads(schema.read_text())["paths"]
     assert "/api/packets/{packet_id}/" in paths
     assert "/api/evidence/usage/imports/" in paths
+    assert {"get"} <= set(paths["/api/cycles/{cycle_id}/self-review/"])
+    assert {"post"} <= set(paths["/api/cycles/{cycle_id}/self-review/release/"])

@@ -169,7 +169,7 @@ def test_a_sheet_of_fifty_people_takes_a_fixed_number_of_queries(
         )
     client = signed_in_client(org.people["mira"])
 
-    with django_assert_max_num_queries(11):  # session, viewer and its levels of reports, audit, sheet
+    with django_assert_max_num_queries(13):  # session, viewer and its levels of reports, audit, releases, sheet
         response = client.get(sheet_url(org))
 
     assert len(row_names(response.content.decode())) == 53

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from reviews.errors import ApplicationError
-from reviews.models import Annotation, Packet, Person, ReviewCycle
-from reviews.services.annotations import annotation_set
+from reviews.models import Correction, Packet, Person, ReviewCycle
+from reviews.services.self_review import correction_set
 from reviews.tasks import evidence_run_start
 from tests.factories import make_cycle, make_person
 
@@ -60,14 +60,17 @@ def test_a_closed_cycle_takes_no_new_packet_versions() -> None:
     assert not Packet.objects.exists()
 
 
-def test_a_closed_cycle_takes_no_corrections_or_notes() -> None:
+def test_a_closed_cycle_takes_no_corrections() -> None:
     person = make_person()
     cycle = make_cycle(state=ReviewCycle.State.CLOSED)
+    assert person.user is not None
 
-    with pytest.raises(ApplicationError, match="is closed and read-only: no new corrections or notes"):
-        annotation_set(person=person, cycle=cycle, kind=Annotation.Kind.DISPUTE, item_key="acme/api #12", text="Mine")
+    with pytest.raises(ApplicationError, match="is closed"):
+        correction_set(
+            person=person, cycle=cycle, item="acme/api #12", ai_assisted=False, reason="Mine", user=person.user
+        )
 
-    assert not Annotation.objects.exists()
+    assert not Correction.objects.exists()
 
 
 def test_runs_are_allowed_while_the_cycle_is_open_or_in_calibration() -> None:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from reviews.models import Annotation, AuditEvent, EvidenceRun, Packet, Person, ReviewCycle
+from reviews.models import AuditEvent, Correction, EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
 from tests.factories import make_cycle, make_person, signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -119,14 +119,15 @@ def packets_for(people: list[Person], cycle: ReviewCycle, *, released: bool, ver
     run = EvidenceRun.objects.create(cycle=cycle, total=len(people), status=EvidenceRun.Status.DONE)
     for person in people:
         for version in range(1, versions + 1):
-            Packet.objects.create(
+            packet = Packet.objects.create(
                 run=run if version == 1 else EvidenceRun.objects.create(cycle=cycle, status=EvidenceRun.Status.DONE),
                 cycle=cycle,
                 person=person,
                 version=version,
                 status=Packet.Status.DONE,
-                released_at=cycle.created_at if released and version == 1 else None,
             )
+            if released and version == 1:
+                PacketRelease.objects.create(person=person, cycle=cycle, packet=packet, released_at=cycle.created_at)
 
 
 def test_status_board_counts_states_per_team_and_hides_small_teams_and_the_total(hr: Client) -> None:
@@ -137,9 +138,7 @@ def test_status_board_counts_states_per_team_and_hides_small_teams_and_the_total
     packets_for(payments[2:4], cycle, released=True)
     packets_for(payments[4:5], cycle, released=True, versions=2)
     packets_for(search, cycle, released=True)
-    Annotation.objects.create(
-        person=payments[0], cycle=cycle, kind=Annotation.Kind.DISPUTE, item_key="r 1", text="mine"
-    )
+    Correction.objects.create(person=payments[0], cycle=cycle, item_key="r 1", ai_assisted=False, reason="mine")
 
     page = hr.get(f"/cycles/{cycle.pk}/board/").content.decode()
 

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from pytest_django import Settings as SettingsWrapper
 
 from reviews.demo.company import demo_people
-from reviews.models import Packet, Person
+from reviews.models import Packet, Person, ReviewCycle
+from reviews.self_review import self_review_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,3 +55,19 @@ def test_demo_writes_a_packet_per_person_and_a_summary(settings: SettingsWrapper
     # a band needs five people in the team with the figure, and every one of them is shown theirs
     assert banded, "no packet of the demo shows a team band"
     assert all(count >= 5 for count in banded.values()), banded
+
+    # Each demo login shows something real: two employees' own words, and one released packet in every team.
+    cycle = ReviewCycle.objects.get(name="2026-H2")
+    employees = Person.objects.filter(role=Person.Role.EMPLOYEE, reports__isnull=True, manager__isnull=False)
+    reviews = [self_review_get(person=person, cycle=cycle) for person in employees]
+    writers = [
+        review
+        for review in reviews
+        if review.narrative
+        and any(item.correction for item in review.items)
+        and sum(item.highlighted for item in review.items) >= 2
+    ]
+    assert len(writers) >= 2
+    assert all(review.latest is not None and review.latest.version == 2 for review in writers)
+    released_teams = {review.person.team for review in reviews if review.released is not None}
+    assert released_teams == {person.team for person in employees}

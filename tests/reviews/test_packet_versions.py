@@ -14,9 +14,8 @@ from django.test import Client
 from pypdf import PdfReader
 
 from evidence.facts.schema import EvidenceFactsDict
-from reviews.errors import ApplicationError
-from reviews.models import Annotation, Packet
-from reviews.services.annotations import annotation_set
+from reviews.models import Packet
+from reviews.services.self_review import HighlightInput, flag_explanation_set, highlights_set, narrative_set
 from reviews.tasks import evidence_run_start
 from tests.factories import make_cycle, make_person
 from tests.reviews.facts_samples import typical_facts
@@ -51,28 +50,14 @@ def test_regenerating_keeps_annotations_and_old_versions(engine_facts: None) -> 
     evidence_run_start(cycle=cycle)
     highlight = typical_facts(seed=person.pk)["highlights"][3]
     key = f"{highlight['repository']} {highlight['ref']}"
-    annotation_set(person=person, cycle=cycle, kind=Annotation.Kind.NARRATIVE, text="My half-year in my words.")
-    annotation_set(
-        person=person,
-        cycle=cycle,
-        kind=Annotation.Kind.HIGHLIGHT,
-        item_key=key,
-        highlighted=True,
-        text="Saved the Q4 close.",
+    user = person.user
+    assert user is not None
+    narrative_set(person=person, cycle=cycle, text="My half-year in my words.", user=user)
+    highlights_set(
+        person=person, cycle=cycle, items=[HighlightInput(item=key, context="Saved the Q4 close.")], user=user
     )
-    annotation_set(
-        person=person,
-        cycle=cycle,
-        kind=Annotation.Kind.FLAG_EXPLANATION,
-        item_key="unlinked_usage",
-        text="Onboarding week: reading code.",
-    )
-    annotation_set(
-        person=person,
-        cycle=cycle,
-        kind=Annotation.Kind.DISPUTE,
-        item_key="acme/ledger #107",
-        text="#107 was pair work with Bilal.",
+    flag_explanation_set(
+        person=person, cycle=cycle, kind="unlinked_usage", explanation="Onboarding week: reading code.", user=user
     )
 
     evidence_run_start(cycle=cycle)
@@ -88,11 +73,10 @@ def test_regenerating_keeps_annotations_and_old_versions(engine_facts: None) -> 
         "Picked by the employee.",
         "Saved the Q4 close.",
         "Onboarding week: reading code.",
-        "#107 was pair work with Bilal.",
     ):
         assert expected in text
     assert "My half-year" not in pdf_text(first)
-    assert Annotation.objects.filter(person=person).count() == 4
+    assert person.annotations.count() == 3
     assert len({first.sha256, second.sha256, third.sha256}) == 3
 
 
@@ -141,7 +125,8 @@ def test_an_altered_copy_says_whose_packet_it_claims_to_be(engine_facts: None, t
 def test_html_preview_prints_the_same_context_escaped(engine_facts: None) -> None:
     person = make_person(name="Ada Castro", email="ada@example.com")
     cycle = make_cycle(name="2026-H2")
-    annotation_set(person=person, cycle=cycle, kind=Annotation.Kind.NARRATIVE, text="<script>alert(1)</script> my year")
+    assert person.user is not None
+    narrative_set(person=person, cycle=cycle, text="<script>alert(1)</script> my year", user=person.user)
     packet = evidence_run_start(cycle=cycle).packets.get()
     client = Client()
     assert person.user is not None
@@ -154,17 +139,6 @@ def test_html_preview_prints_the_same_context_escaped(engine_facts: None) -> Non
     assert "Outcomes: AI-assisted against the person's own other work" in page
     assert "<svg" in page
     assert "No one is ranked by token volume or cost" in page
-
-
-def test_annotations_are_bounded_and_name_their_item() -> None:
-    person, cycle = make_person(), make_cycle()
-    with pytest.raises(ApplicationError, match="limit is 6,000"):
-        annotation_set(person=person, cycle=cycle, kind=Annotation.Kind.NARRATIVE, text="x" * 6001)
-    with pytest.raises(ApplicationError, match="must name the packet item"):
-        annotation_set(person=person, cycle=cycle, kind=Annotation.Kind.FLAG_EXPLANATION, text="why")
-    annotation_set(person=person, cycle=cycle, kind=Annotation.Kind.NARRATIVE, text="first")
-    annotation_set(person=person, cycle=cycle, kind=Annotation.Kind.NARRATIVE, text="second")
-    assert list(Annotation.objects.values_list("text", flat=True)) == ["second"]
 
 
 def test_a_packet_past_its_render_budget_ends_failed_with_the_reason(

@@ -118,7 +118,7 @@ def test_a_page_of_a_hundred_reports_takes_a_fixed_number_of_queries(
         make_person(name=f"Report {index:03}", email=f"r{index}@example.com", manager=org.people["mira"])
     client = signed_in_client(org.people["head"])
 
-    with django_assert_max_num_queries(14):  # session, viewer and its 4 levels of reports, audit, page
+    with django_assert_max_num_queries(15):  # session, viewer and its 4 levels of reports, audit, releases, page
         response = client.get(team_url(org))
 
     assert response.status_code == 200

@@ -9,9 +9,10 @@ from django.core.management.base import CommandError
 
 from reviews.demo.company import demo_people_csv_write
 from reviews.demo.repos import demo_repos_import
+from reviews.demo.self_review import demo_self_reviews_write
 from reviews.demo.usage import demo_usage_import, demo_usage_write
 from reviews.management.base import ApplicationCommand
-from reviews.management.progress import export_start_and_follow
+from reviews.management.progress import export_start_and_follow, run_start_and_follow
 from reviews.models import CycleExport, ReviewCycle
 from reviews.services.people import people_import
 
@@ -62,20 +63,29 @@ class Command(ApplicationCommand):
         # teammate's figure, then renders.
         self.step(f"4/4 Cycle {DEMO_CYCLE}: everyone's evidence facts, one packet per person, then the HR export")
         out_dir = settings.OUTPUT_DIR / cycle.name
+        run = run_start_and_follow(cycle=cycle, stream=self.stdout)
+        # Before the export, so that summary.csv shows their new versions and who released.
+        reviews = demo_self_reviews_write(cycle=cycle)
+        self.stdout.write(
+            "  self-reviews: "
+            + ", ".join(person.name for person in reviews.writers)
+            + " corrected, picked highlights and wrote a narrative; one packet per team released ("
+            + ", ".join(person.name for person in reviews.released)
+            + ")"
+        )
         export = export_start_and_follow(cycle=cycle, out_dir=out_dir, stream=self.stdout)
-        run = export.run
         if export.status != CycleExport.Status.DONE or run.failed:
             raise CommandError(
                 f"Export {export.pk} ended {export.status} with {run.failed} failed packets: {export.error or 'see the admin'}."
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n{run.done} packets, summary.csv, org-report.pdf, manifest.json and a ZIP written to {out_dir}/"
+                f"\n{export.packets} packets, summary.csv, org-report.pdf, manifest.json and a ZIP written to {out_dir}/"
             )
         )
         self.stdout.write(
             "\nBrowse them: run `make serve`, open http://127.0.0.1:8000/ and pick a demo login:\n"
-            "  an employee sees their own packet first, a manager sees released packets of their reports,\n"
+            "  an employee sees their own packet and self-review first, a manager sees released packets of their reports,\n"
             "  HR sees every packet and the cycle's progress."
         )
 

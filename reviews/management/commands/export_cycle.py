@@ -13,8 +13,9 @@ from reviews.models import CycleExport, ReviewCycle
 
 class Command(ApplicationCommand):
     help = (
-        "Export a cycle for HR: a new packet version per person, then DIR/<email>.pdf, summary.csv, "
-        "org-report.pdf, manifest.json and a ZIP of them all. Shows progress."
+        "Export a cycle for HR: each person's latest existing packet version as DIR/<email>.pdf, summary.csv (with "
+        "each version's release state), org-report.pdf, manifest.json and a ZIP of them all. Generates nothing: "
+        "run generate_packets first for new versions."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -26,14 +27,15 @@ class Command(ApplicationCommand):
         if found is None:
             raise CommandError(f"No cycle named {cycle!r}.")
         export = export_start_and_follow(cycle=found, out_dir=out.resolve(), stream=self.stdout)
-        run = export.run
         if export.status != CycleExport.Status.DONE:
             detail = f": {export.error}" if export.error else "; the reconciler will finish it, follow it in the admin"
             raise CommandError(f"Export {export.pk} is {export.get_status_display().lower()}{detail}")
-        style = self.style.SUCCESS if not run.failed else self.style.WARNING
+        missing = export.people - export.packets
+        style = self.style.SUCCESS if not missing else self.style.WARNING
         self.stdout.write(
             style(
-                f"Export {export.pk}: {run.done} packets ({run.failed} failed), {export.files_written} files in {export.out_dir}/"
+                f"Export {export.pk}: {export.packets} packets ({missing} without a finished version), "
+                f"{export.files_written} files in {export.out_dir}/"
             )
         )
         self.stdout.write(f"  ZIP SHA-256 {export.zip_sha256}")

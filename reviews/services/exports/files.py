@@ -12,9 +12,10 @@ import json
 import os
 import string
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from evidence.facts.schema import EvidenceFactsDict, stored_facts
 from reviews.models import Packet
@@ -28,6 +29,8 @@ SUMMARY_COLUMNS = (
     "cycle",
     "version",
     "status",
+    "release_state",
+    "released_version",
     "ai_prs_merged",
     "ai_merge_rate",
     "ai_survival_share",
@@ -49,6 +52,14 @@ LEADING_ENCODED = frozenset(".+-@")
 WINDOWS_DEVICE_NAMES = frozenset(
     ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
 )
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """Whether an exported version is the one its person released ("released") or not ("draft"), and which is."""
+
+    state: Literal["released", "draft"]
+    released_version: int | None
 
 
 def csv_safe(value: object) -> str:
@@ -113,8 +124,12 @@ def _figures(facts: EvidenceFactsDict | None) -> tuple[object, ...]:
     )
 
 
-def summary_csv_write(*, packets: Sequence[Packet], pdf_names: dict[int, str], path: Path) -> None:
-    """One row per person, sorted by name (never by any usage figure), every cell formula-safe."""
+def summary_csv_write(
+    *, packets: Sequence[Packet], pdf_names: dict[int, str], releases: Mapping[int, ReleaseState], path: Path
+) -> None:
+    """One row per person (their latest version), sorted by name (never by any usage figure), every cell
+    formula-safe. `release_state` says whether that version is the released one; `released_version` is the version
+    the manager chain sees (blank when none is released)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(SUMMARY_COLUMNS)
@@ -130,6 +145,8 @@ def summary_csv_write(*, packets: Sequence[Packet], pdf_names: dict[int, str], p
                 packet.cycle.name,
                 packet.version,
                 packet.status,
+                releases[packet.pk].state,
+                releases[packet.pk].released_version or "",
                 *_figures(stored_facts(packet.facts) if packet.facts else None),
                 packet.sha256,
                 pdf_names.get(packet.pk, ""),
