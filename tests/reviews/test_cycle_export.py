@@ -133,7 +133,9 @@ def test_the_csv_pdf_column_names_the_real_file_for_every_email(engine_facts: No
     emails = ("+1@example.com", "=1+1@example.com", "_1+1@example.com", "-x@example.com", "ada@example.com")
     for email in emails:
         make_person(name=email, email=email, team="Payments")
-    export = cycle_export_start(cycle=make_cycle(name="2026-H2"), out_dir=tmp_path / "export")
+    cycle = make_cycle(name="2026-H2")
+    evidence_run_start(cycle=cycle)
+    export = cycle_export_start(cycle=cycle, out_dir=tmp_path / "export")
 
     with (tmp_path / "export" / "summary.csv").open(newline="") as handle:
         named = [row["pdf"] for row in csv.DictReader(handle)]
