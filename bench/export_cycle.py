@@ -65,7 +65,9 @@ def population_build(people: int) -> Any:
         )
         for index in range(people)
     )
-    return ReviewCycle.objects.create(name=f"Bench {people}", start=date(2026, 7, 1), end=date(2026, 12, 31))
+    return ReviewCycle.objects.create(
+        name=f"Bench {people}", start=date(2026, 7, 1), end=date(2026, 12, 31), state=ReviewCycle.State.OPEN
+    )
 
 
 def export_once(cycle: Any, workers: int, out_dir: Path) -> tuple[float, float, int]:

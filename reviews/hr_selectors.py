@@ -14,7 +14,7 @@ from django.db.models import CharField, Count, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
 from reviews.models import AuditEvent, Correction, CycleExport, EvidenceRun, Packet, PacketRelease, Person, ReviewCycle
-from reviews.services.exports.org_report import MIN_GROUP_SIZE
+from reviews.services.suppression import MIN_GROUP_SIZE
 
 
 def cycle_list(*, search: str = "", state: str = "") -> QuerySet[ReviewCycle]:

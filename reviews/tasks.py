@@ -92,7 +92,8 @@ def evidence_run_start(
     Each packet is a new draft version: what managers see changes only when its person releases it. `people`
     narrows the run to them (an employee making a new version of their own packet); by default it is everyone
     employed during the cycle. in_background: for pages and the API, which must answer at once; see
-    `_send_after_commit`. Raises ApplicationError when there is nobody to run for.
+    `_send_after_commit`. Raises ApplicationError when the cycle cannot be run (a draft, closed,
+    or not started yet) or there is nobody to run for.
     """
     with transaction.atomic():
         run = evidence_run_create(cycle=cycle, requested_by=requested_by, people=people)

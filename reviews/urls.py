@@ -47,6 +47,7 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/", cycles.cycle_detail_view, name="cycle-detail"),
     path("cycles/<int:cycle_id>/edit/", cycles.cycle_edit_view, name="cycle-edit"),
     path("cycles/<int:cycle_id>/board/", cycles.cycle_board_view, name="cycle-board"),
+    path("cycles/<int:cycle_id>/transition/", cycles.cycle_transition_view, name="cycle-transition"),
     path("cycles/<int:cycle_id>/runs/", cycles.cycle_run_start_view, name="cycle-run-start"),
     path("cycles/<int:cycle_id>/exports/", cycles.cycle_export_start_view, name="cycle-export-start"),
     path("runs/<int:run_id>/", cycles.run_detail_view, name="run-detail"),

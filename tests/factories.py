@@ -43,6 +43,7 @@ class CycleFactory(DjangoModelFactory[ReviewCycle]):
     name = Sequence(lambda n: f"2026-H{n}")
     start = date(2026, 1, 1)
     end = date(2026, 6, 30)
+    state = ReviewCycle.State.OPEN  # packets can be run; tests of the draft guard ask for a draft
 
 
 def make_person(**fields: Any) -> Person:

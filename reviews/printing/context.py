@@ -595,46 +595,104 @@ def _source(item: CoverageSourceDict) -> Source:
     )
 
 
+def _plural(count: int, noun: str) -> str:
+    """'1 commit', '3 commits': a count with its noun."""
+    return f"{number(count)} {noun}{'' if count == 1 else 's'}"
+
+
+def _rate(value: float | None) -> str:
+    return f" ({share(value)})" if value is not None else ""
+
+
 def _summary(
     *, usage: UsageDict, tools: list[Tool], ai: OutcomeDict, other: OutcomeDict, facts: EvidenceFactsDict
 ) -> tuple[str, ...]:
-    sentences = []
-    if tools:
-        # a pattern resting on a single item (low confidence) is shown in section 4 with its figures, never claimed here
-        patterns = [
-            _pattern(item).label.lower() for item in facts["patterns"] if item["confidence"] in ("medium", "high")
-        ]
-        sentences.append(
-            f"Used {', '.join(tool.name for tool in tools)} on {number(usage['active_days'])} days"
-            + (f"; the usage patterns seen were {', '.join(patterns)}." if patterns else ".")
-        )
-    else:
-        sentences.append(
-            "No AI coding-tool usage was recorded for this cycle. This packet shows the work and its outcomes; "
-            "not using AI is not a finding."
-        )
-    if ai["prs_opened"]:
-        sentences.append(
-            f"{number(ai['prs_merged'])} of {number(ai['prs_opened'])} AI-assisted pull requests were merged "
-            f"({share(ai['merge_rate'])}), against {number(other['prs_merged'])} of "
-            f"{number(other['prs_opened'])} of the person's other pull requests ({share(other['merge_rate'])})."
-        )
-        sentences.append(
-            f"Durability: {share(ai['survival_share'])} of AI-assisted lines were still in place at cycle end "
-            f"(other work: {share(other['survival_share'])}); {number(ai['reverted'])} AI-assisted changes "
-            f"were reverted (other work: {number(other['reverted'])})."
-        )
-    elif other["prs_opened"] or other["commits"]:
-        sentences.append(
-            f"{number(other['prs_merged'])} of {number(other['prs_opened'])} pull requests were merged "
-            f"({share(other['merge_rate'])}); {share(other['survival_share'])} of the lines added were still "
-            "in place at cycle end."
-        )
-    else:
-        sentences.append("No repository work was found for this cycle in the connected sources.")
-    flags = facts["flags"]
+    """The packet's summary in plain words. Each sentence states only what the figures below it show, for every
+    mix of data present and absent: a side with no work is not described, a figure not measured is said to be
+    not measured (never printed as "no data" inside a sentence), and no count is given as "0 of 0"."""
+    ai_work = bool(ai["commits"] or ai["prs_opened"])
+    sentences = [_usage_sentence(usage=usage, tools=tools, patterns=facts["patterns"], ai_work=ai_work)]
+    sentences.extend(_work_sentences(ai=ai, other=other, reviews_given=facts["work"]["reviews_given"]))
+    flags = len(facts["flags"])
     if flags:
+        listed = "is listed" if flags == 1 else "are listed"
         sentences.append(
-            f"{len(flags)} context flag(s) are listed in section 5 for the employee to explain; they are not a score."
+            f"{_plural(flags, 'context flag')} {listed} in section 5 for the employee to explain; "
+            f"{'it is' if flags == 1 else 'they are'} not a score."
         )
     return tuple(sentences)
+
+
+def _usage_sentence(*, usage: UsageDict, tools: list[Tool], patterns: list[PatternDict], ai_work: bool) -> str:
+    days = usage["active_days"]
+    if tools:
+        # a pattern resting on a single item (low confidence) is shown in section 4 with its figures, never claimed here
+        seen = [_pattern(item).label.lower() for item in patterns if item["confidence"] in ("medium", "high")]
+        return (
+            f"Used {', '.join(tool.name for tool in tools)}"
+            + (f" on {_plural(days, 'day')}" if days else "")
+            + (f"; the usage patterns seen were {', '.join(seen)}." if seen else ".")
+        )
+    if days:
+        return f"AI usage was recorded on {_plural(days, 'day')}, from sources that name no coding tool."
+    if ai_work:
+        return (
+            "No AI coding-tool usage was recorded for this cycle; the AI-assisted work below was recognised from "
+            "the repositories themselves (commit trailers, agent authors, tool reports)."
+        )
+    return (
+        "No AI coding-tool usage was recorded for this cycle. This packet shows the work and its outcomes; "
+        "not using AI is not a finding."
+    )
+
+
+def _work_sentences(*, ai: OutcomeDict, other: OutcomeDict, reviews_given: int) -> list[str]:
+    sides = [(label, outcome) for label, outcome in (("AI-assisted", ai), ("other", other)) if _has_work(outcome)]
+    if not sides:
+        if reviews_given:
+            return [
+                "No commits or pull requests of the person's were found for this cycle in the connected sources; "
+                f"they gave {_plural(reviews_given, 'review')} on others' pull requests."
+            ]
+        return ["No repository work was found for this cycle in the connected sources."]
+    sentences = []
+    if ai["prs_opened"]:
+        against = (
+            f", against {number(other['prs_merged'])} of {number(other['prs_opened'])} of the person's other "
+            f"pull requests{_rate(other['merge_rate'])}."
+            if other["prs_opened"]
+            else "; the person opened no other pull requests."
+        )
+        sentences.append(
+            f"{number(ai['prs_merged'])} of {number(ai['prs_opened'])} AI-assisted pull requests were merged"
+            f"{_rate(ai['merge_rate'])}{against}"
+        )
+    elif other["prs_opened"]:
+        sentences.append(
+            f"{number(other['prs_merged'])} of {number(other['prs_opened'])} pull requests were merged"
+            f"{_rate(other['merge_rate'])}; none was AI-assisted."
+        )
+    if ai["commits"] or other["commits"]:
+        sentences.append(
+            f"Commits in the cycle: {_plural(ai['commits'], 'AI-assisted commit')} and "
+            f"{_plural(other['commits'], 'other commit')}"
+            + ("" if ai["prs_opened"] or other["prs_opened"] else "; no pull requests were found")
+            + "."
+        )
+    sentences.append("Durability: " + "; ".join(_durability(label, outcome) for label, outcome in sides) + ".")
+    return sentences
+
+
+def _has_work(outcome: OutcomeDict) -> bool:
+    return bool(outcome["commits"] or outcome["prs_opened"])
+
+
+def _durability(label: str, outcome: OutcomeDict) -> str:
+    survival = outcome["survival_share"]
+    surviving = (
+        f"{share(survival)} of {label} lines were still in place at cycle end"
+        if survival is not None
+        else f"the survival of {label} lines was not measured"
+    )
+    reverted = outcome["reverted"]
+    return f"{surviving}, and {_plural(reverted, f'{label} change')} {'was' if reverted == 1 else 'were'} reverted"

@@ -14,6 +14,7 @@ from reviews.errors import ApplicationError
 from reviews.models import CalibrationGroup, CalibrationNote, CalibrationPrint, Person, ReviewCycle
 from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
 from reviews.services.audit import audit_record
+from reviews.services.cycles import cycle_change_check
 
 NOTE_MAX_CHARS = 4000
 SHEET_ATTACHMENT_DESCRIPTION = "tokenproof calibration sheet (JSON) this PDF was printed from"
@@ -28,8 +29,7 @@ def calibration_note_set(
     event records the note and its length, never its text. Raises ApplicationError when the cycle is closed (its
     notes are read-only) or the text is over NOTE_MAX_CHARS characters.
     """
-    if cycle.state == ReviewCycle.State.CLOSED:
-        raise ApplicationError(f"Cycle {cycle.name!r} is closed: its calibration notes are read-only.")
+    cycle_change_check(cycle=cycle, change="calibration notes")
     text = text.strip()
     if len(text) > NOTE_MAX_CHARS:
         raise ApplicationError(f"The note is {len(text):,} characters; the limit is {NOTE_MAX_CHARS:,}.")

@@ -32,6 +32,7 @@ from reviews.models import EvidenceRun, Packet, Person, ReviewCycle
 from reviews.printing.context import packet_context_build
 from reviews.printing.pdf import RenderBudget, html_to_pdf_isolated
 from reviews.selectors import annotations_snapshot, cycle_population
+from reviews.services.cycles import cycle_run_check
 
 logger = logging.getLogger("tokenproof.packets")
 ACTIVE = (Packet.Status.PENDING, Packet.Status.RENDERING)
@@ -45,8 +46,10 @@ def evidence_run_create(
     Everyone's facts are built (or refreshed) and the team bands settled before any packet renders, so packets
     show bands that agree across the team even when nobody ran `evidence --cycle` first. `people` narrows the run
     to them (an employee making a new version of their own packet); by default it is everyone employed during the
-    cycle. The run's tasks are sent by reviews.tasks after commit. Raises ApplicationError when there is nobody.
+    cycle. The run's tasks are sent by reviews.tasks after commit. Raises ApplicationError for a draft or closed
+    cycle, one that has not started yet (reviews.services.cycles.cycle_run_check), or when there is nobody.
     """
+    cycle_run_check(cycle=cycle)
     with transaction.atomic():
         people = list(cycle_population(cycle=cycle)) if people is None else list(people)
         if not people:

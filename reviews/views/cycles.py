@@ -27,11 +27,17 @@ from reviews.models import CycleExport, EvidenceRun, ReviewCycle
 from reviews.permissions import hr_page, signed_in_user
 from reviews.requests import client_ip, query_without_page
 from reviews.selectors import run_phases_get
-from reviews.services.cycles import cycle_create, cycle_update
+from reviews.services.cycles import NEXT_STATE, cycle_create, cycle_transition, cycle_update
 from reviews.services.exports.downloads import ExportFile, export_file_open
 from reviews.tasks import cycle_export_start, evidence_run_retry, evidence_run_start
 
 PAGE_SIZE = 50
+# The button that moves a cycle to each state (draft → open → calibration → closed).
+TRANSITION_BUTTONS = {
+    ReviewCycle.State.OPEN: "Open the cycle",
+    ReviewCycle.State.CALIBRATION: "Move to calibration",
+    ReviewCycle.State.CLOSED: "Close the cycle (it becomes read-only)",
+}
 # How often a progress fragment asks again while its run or export is going (htmx `every`).
 POLL_EVERY = "2s"
 
@@ -100,15 +106,35 @@ def cycle_detail_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(ReviewCycle, pk=cycle_id)
     runs = list(cycle_runs_get(cycle=cycle)[:5])
     phases = run_phases_get(runs=runs)
+    next_state = NEXT_STATE.get(ReviewCycle.State(cycle.state))
     return render(
         request,
         "reviews/cycles/detail.html",
         {
             "cycle": cycle,
+            "next_state": next_state,
+            "transition_button": TRANSITION_BUTTONS.get(next_state) if next_state else "",
             "run_rows": [(run, phases[run.pk]) for run in runs],
             "exports": list(cycle_exports_get(cycle=cycle)[:5]),
         },
     )
+
+
+@hr_page
+@require_POST
+def cycle_transition_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_object_or_404(ReviewCycle, pk=cycle_id)
+    to = request.POST.get("to", "")
+    if to not in ReviewCycle.State.values:
+        messages.error(request, f"{to!r} is not a cycle state.")
+        return redirect("reviews:cycle-detail", cycle_id=cycle.pk)
+    try:
+        cycle_transition(
+            cycle=cycle, to=ReviewCycle.State(to), actor=signed_in_user(request), ip_address=client_ip(request)
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("reviews:cycle-detail", cycle_id=cycle.pk)
 
 
 @hr_page

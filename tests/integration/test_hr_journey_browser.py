@@ -1,4 +1,4 @@
-"""HR's journey in real Chromium: create a cycle, run its packets watching the progress update without a reload,
+"""HR's journey in real Chromium: create a cycle, open it, run its packets watching the progress update without a reload,
 export it and download the ZIP. Screenshots go to TOKENPROOF_SCREENSHOTS (default var/screenshots/hr-journey)."""
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ def test_hr_creates_a_cycle_runs_it_with_live_progress_and_downloads_the_export(
     page.screenshot(path=shots / "1-new-cycle.png", full_page=True)
     page.get_by_role("button", name="Create cycle").click()
     assert page.get_by_role("heading", name="2026 first half").is_visible()
+    page.get_by_role("button", name="Open the cycle").click()
+    page.get_by_role("button", name="Move to calibration").wait_for()  # the cycle is open
 
     page.get_by_role("button", name="Generate every packet").click()
     page.wait_for_url("**/runs/*/")

@@ -60,7 +60,7 @@ def test_a_closed_cycle_refuses_notes_with_a_message(org: CalibrationOrg) -> Non
     )
 
     assert response.status_code == 400
-    assert "closed: its calibration notes are read-only" in response.json()["detail"]
+    assert "is closed and read-only: no new calibration notes" in response.json()["detail"]
     assert not CalibrationNote.objects.exists()
 
 

@@ -93,7 +93,8 @@ def test_export_command_writes_every_file_and_shows_progress(engine_facts: None,
 
     report = "\n".join(page.extract_text() for page in PdfReader(folder / "org-report.pdf").pages)
     assert "Payments" in report
-    assert "suppressed (small group)" in report
+    # Mobile (3 people) is suppressed, and Payments with it: the org minus Payments would be Mobile.
+    assert "2 teams (10 people) are suppressed." in " ".join(report.split())
     assert "No one is ranked by token volume or cost" in report
     assert AuditEvent.objects.filter(action="cycle.export", object_id=str(export.pk)).count() == 1
 
@@ -128,11 +129,30 @@ def test_reconciler_finishes_an_export_whose_finalize_was_lost(
     assert (tmp_path / "export" / "summary.csv").exists()
 
 
+def test_the_csv_pdf_column_names_the_real_file_for_every_email(engine_facts: None, tmp_path: Path) -> None:
+    emails = ("+1@example.com", "=1+1@example.com", "_1+1@example.com", "-x@example.com", "ada@example.com")
+    for email in emails:
+        make_person(name=email, email=email, team="Payments")
+    cycle = make_cycle(name="2026-H2")
+    evidence_run_start(cycle=cycle)
+    export = cycle_export_start(cycle=cycle, out_dir=tmp_path / "export")
+
+    with (tmp_path / "export" / "summary.csv").open(newline="") as handle:
+        named = [row["pdf"] for row in csv.DictReader(handle)]
+    with zipfile.ZipFile(next((tmp_path / "export").glob("*.zip"))) as archive:
+        in_zip = set(archive.namelist())
+
+    assert CycleExport.objects.get(pk=export.pk).status == "done"
+    assert len(set(named)) == len(emails)
+    assert set(named) <= in_zip
+
+
 def test_groups_under_five_people_are_suppressed_with_their_complement() -> None:
     def people(team: str, count: int) -> list[EvidenceFactsDict]:
         return [typical_facts(seed=index, team=team) for index in range(count)]
 
-    org, teams = org_figures(facts_list=people("Payments", 5) + people("Mobile", 3) + people("Data", 6))
+    figures = org_figures(facts_list=people("Payments", 5) + people("Mobile", 3) + people("Data", 6))
+    org, teams = figures.org, figures.teams
     by_name = {team.name: team for team in teams}
     assert [team.name for team in teams] == ["Data", "Mobile", "Payments"]
     assert by_name["Mobile"].suppressed
@@ -143,8 +163,8 @@ def test_groups_under_five_people_are_suppressed_with_their_complement() -> None
     assert by_name["Data"].adoption == "100% (6 of 6)"
     assert (org.people, org.suppressed) == (14, False)
 
-    small_org, _ = org_figures(facts_list=people("Payments", 4))
-    assert small_org.suppressed
+    assert (figures.teams_suppressed, figures.people_suppressed) == (2, 8)
+    assert org_figures(facts_list=people("Payments", 4)).org.suppressed
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\0x"])

@@ -35,7 +35,7 @@ def queries_for(client: Client, url: str) -> int:
 
 
 def test_list_filters_by_name_and_state_on_the_server(hr: Client) -> None:
-    make_cycle(name="2025-H2", start=date(2025, 7, 1), end=date(2025, 12, 31))
+    make_cycle(name="2025-H2", start=date(2025, 7, 1), end=date(2025, 12, 31), state=ReviewCycle.State.DRAFT)
     make_cycle(name="2026-H1", state=ReviewCycle.State.OPEN)
 
     by_name = hr.get("/cycles/?q=2025").content.decode()

@@ -75,6 +75,7 @@ NOT_PACKET_ROUTES = {
     "reviews:cycle-create": "HR creates a cycle (hr_page)",
     "reviews:cycle-detail": "a cycle's runs and exports for HR (hr_page); opens no packet",
     "reviews:cycle-edit": "HR edits a cycle (hr_page)",
+    "reviews:cycle-transition": "HR moves a cycle to its next state (hr_page)",
     "reviews:cycle-board": "counts per team, small teams suppressed (hr_page)",
     "reviews:cycle-run-start": "starts a packet run (hr_page); serves no packet",
     "reviews:cycle-export-start": "starts an export (hr_page); serves no packet",

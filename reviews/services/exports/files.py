@@ -1,4 +1,4 @@
-"""The export's files: PDFs named by email, a formula-safe summary.csv sorted by name, a manifest and a ZIP.
+"""The export's files: PDFs named by e-mail (unique, reversible), a formula-safe summary.csv by name, a manifest, a ZIP.
 
 Every file is written to a temporary name and renamed into place, so a rerun after a crash never leaves half a file.
 """
@@ -10,7 +10,7 @@ import hashlib
 import io
 import json
 import os
-import re
+import string
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,7 +46,12 @@ SUMMARY_COLUMNS = (
     "pdf",
 )
 MANIFEST_NAME = "manifest.json"
-UNSAFE_FILE_CHARACTERS = re.compile(r"[^A-Za-z0-9@._+-]")
+PDF_SUFFIX = ".pdf"
+FILE_NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "@._+-")
+LEADING_ENCODED = frozenset(".+-@")
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,22 @@ def csv_safe(value: object) -> str:
 
 
 def pdf_file_name(email: str) -> str:
-    """<email>.pdf, with anything a file system could read as a path turned into '_'."""
-    return UNSAFE_FILE_CHARACTERS.sub("_", email).lstrip(".") + ".pdf"
+    """<email>.pdf, unique and reversible for every e-mail: urllib.parse.unquote of the stem gives the e-mail back.
+
+    Lower-case letters, digits and @ . _ + - stay as they are, so an ordinary address is its own file name; every
+    other character, '%' itself included, is percent-encoded (its UTF-8 bytes as %XX, RFC 3986 section 2.1).
+    Upper-case letters are encoded too, so two names never differ only in case (macOS and Windows file systems
+    ignore case). A first character that would hide the file (.) or make a spreadsheet run the CSV cell that
+    names it (+ - @) is encoded, and so is the first letter of a name Windows reserves for a device (CON, NUL, ...).
+    """
+    encoded = "".join(
+        character if character in FILE_NAME_CHARACTERS else "".join(f"%{byte:02X}" for byte in character.encode())
+        for character in email
+    )
+    stem = encoded.split(".", 1)[0]
+    if encoded[:1] in LEADING_ENCODED or stem in WINDOWS_DEVICE_NAMES:
+        encoded = f"%{ord(encoded[0]):02X}{encoded[1:]}"
+    return f"{encoded}{PDF_SUFFIX}"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
